@@ -1,0 +1,80 @@
+/* hwnas/config.h - libconfig campaign file -> validated campaign plan.
+ * Every key is documented in README.md ("Configuration") and configs/*.cfg.
+ * Errors: "file:line: what is wrong, what to do", code HW_EINPUT, for syntax
+ * errors, unknown keys (at any level), wrong types, out-of-range values and
+ * missing required keys. Checks that need the data (device names, files
+ * existing) are done later by the caller, which uses the *_line fields. */
+#ifndef HWNAS_CONFIG_H
+#define HWNAS_CONFIG_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hwnas/error.h"
+
+#define HW_PATH_MAX 4096
+#define HW_NAME_MAX 128
+
+typedef enum { HW_SELECT_ALL, HW_SELECT_SAMPLE, HW_SELECT_FILE } hw_select;
+typedef enum { HW_DECIDE_CV, HW_DECIDE_THRESHOLD } hw_decide;      /* latency.decision */
+typedef enum { HW_LAMBDA_CV, HW_LAMBDA_HOLDOUT } hw_lambda_select; /* latency.lambda_select */
+
+typedef struct hw_plan {
+    char config_path[HW_PATH_MAX];
+    char campaign[HW_NAME_MAX];      /* [A-Za-z0-9._-]+, names results/<campaign>/ */
+    char space[HW_NAME_MAX];         /* "nb201" */
+    char data_dir[HW_PATH_MAX];      /* resolved: key (relative to config dir), else $HWNAS_DATA_DIR, else default_data_dir */
+    char output_dir[HW_PATH_MAX];    /* as given (relative to the working directory); default "results" */
+    uint64_t seed;                   /* default 1 */
+
+    hw_select select;                /* candidates.select, default all */
+    size_t sample_n;                 /* candidates.n (select = "sample") */
+    char select_path[HW_PATH_MAX];   /* candidates.path resolved against the config dir */
+    int select_line;
+
+    struct {
+        char table[HW_PATH_MAX];     /* resolved against data_dir */
+        int table_line;
+        char proxy[HW_NAME_MAX];
+        int proxy_line;
+        char **targets;              /* NULL-terminated names; {"*"} = every column but the proxy */
+        size_t n_targets;
+        int targets_line;
+        char measured[HW_PATH_MAX];  /* "" = none; resolved against the config dir */
+        int measured_line;
+        int train_samples;           /* default 60 */
+        int val_samples;             /* default 10 */
+        double srcc_threshold;       /* default 0.9 */
+        hw_decide decision;          /* default cv */
+        hw_lambda_select lambda_select; /* default cv */
+        int cv_folds;                /* default 7 */
+        double mu_min, mu_max;       /* ridge grid on normalised latencies, default 1e-6 .. 1e6 */
+        int mu_steps;                /* default 49 */
+    } latency;
+
+    struct {
+        char **proxies;              /* NULL-terminated, default {"params","flops"} */
+        size_t n_proxies;
+        int proxies_line;
+        char rank_by[HW_NAME_MAX];   /* default: first proxy; must be one of proxies */
+        int rank_by_line;
+    } score;
+
+    struct {
+        char table[HW_PATH_MAX];     /* "" = none; default "nb201/accuracy.csv" resolved against data_dir */
+        int table_line;
+        char column[HW_NAME_MAX];    /* default "cifar10_test" */
+        int column_line;
+    } accuracy;
+
+    struct {
+        int chunk;                   /* candidates per work item, default 256 */
+        int progress_s;              /* seconds between progress lines, default 10 */
+    } farm;
+} hw_plan;
+
+/* Parses path into plan. default_data_dir is used when neither the key nor
+ * $HWNAS_DATA_DIR is set. */
+int  hw_config_load(const char *path, const char *default_data_dir, hw_plan *plan, hw_err *err);
+void hw_plan_free(hw_plan *plan);
+
+#endif
