@@ -1,5 +1,5 @@
 /* hwnas/config.h - libconfig campaign file -> validated campaign plan.
- * Every key is documented in README.md ("Configuration") and configs/*.cfg.
+ * Every key is documented in README.md ("Configuration") and the files in configs/.
  * Errors: "file:line: what is wrong, what to do", code HW_EINPUT, for syntax
  * errors, unknown keys (at any level), wrong types, out-of-range values and
  * missing required keys. Checks that need the data (device names, files

@@ -11,16 +11,19 @@
 #include <stddef.h>
 
 /* Average (fractional, 1-based) ranks of x[0..n) into ranks[0..n). x must not
- * hold NaN. Returns 0, or -1 on allocation failure. */
+ * hold NaN (if it does anyway, NaNs rank above +inf and tie with each other).
+ * Returns 0, or -1 on allocation failure. */
 int hw_rank_average(const double *x, size_t n, double *ranks);
 
 /* Spearman rank correlation = Pearson correlation of the average ranks, over
  * pairwise-complete pairs. Returns NaN when fewer than 2 pairs remain or when
- * either side is constant. n_used may be NULL. */
+ * either side is constant. n_used may be NULL. On allocation failure returns
+ * NaN with *n_used = 0 (so NaN with *n_used >= 2 always means "constant"). */
 double hw_spearman(const double *x, const double *y, size_t n, size_t *n_used);
 
 /* Kendall tau-b over pairwise-complete pairs, O(n log n) (Knight 1966).
- * NaN when fewer than 2 pairs or a side is constant. n_used may be NULL. */
+ * NaN when fewer than 2 pairs or a side is constant. n_used may be NULL.
+ * On allocation failure returns NaN with *n_used = 0, as hw_spearman. */
 double hw_kendall_tau_b(const double *x, const double *y, size_t n, size_t *n_used);
 
 /* Pareto front of points (score[i], lat[i]) where a higher score and a lower
@@ -36,7 +39,10 @@ size_t hw_pareto_front(const double *score, const double *lat, size_t n, size_t 
  * lat better) with respect to the reference point (ref_acc, ref_lat): the
  * area of the union of rectangles [ref_acc, acc[i]] x [lat[i], ref_lat].
  * Points not strictly better than the reference in both coordinates, or with
- * NaN, contribute nothing. Returns the area (>= 0), or NaN on allocation failure. */
+ * NaN, contribute nothing (so a NaN reference gives 0). An unbounded extent
+ * (acc = +inf, lat = -inf, ref_acc = -inf or ref_lat = +inf) with at least one
+ * contributing point gives +inf, never NaN.
+ * Returns the area (>= 0), or NaN on allocation failure. */
 double hw_hypervolume_2d(const double *acc, const double *lat, size_t n,
                          double ref_acc, double ref_lat);
 

@@ -1,0 +1,86 @@
+/* hwnas/campaign.h - one `hwnas run`: the validated inputs, the fitted latency
+ * predictors and the gathered results. Phases (all but work on rank 0):
+ *   setup     config + tables + candidates, every input error found here (HW_EINPUT)
+ *   fit       proxy weights, per-target samples, OneProxy/AdaProxy, upper bounds
+ *   bcast     what workers need (candidate keys, proxy latencies, predictors)
+ *   work      farm callback: scores and predicted latency per device for a chunk
+ *   evaluate  SRCC/Kendall over all archs, proxy-vs-accuracy correlations
+ * Result row of candidate i: [score_0 .. score_{S-1}, pred_lat_dev_0 .. dev_{D-1}]. */
+#ifndef HWNAS_CAMPAIGN_H
+#define HWNAS_CAMPAIGN_H
+#include <mpi.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hwnas/config.h"
+#include "hwnas/latency.h"
+#include "hwnas/nb201.h"
+#include "hwnas/proxy.h"
+#include "hwnas/table.h"
+
+typedef struct hw_device {
+    char name[HW_NAME_MAX];
+    int table_col;          /* column in the latency table, -1 for a measured-only device */
+    int is_proxy;
+    size_t n_samples;       /* target samples used ("measured" latencies) */
+    size_t n_train;
+    hw_target_fit fit;      /* proxy: unused */
+    double fit_ms;
+    hw_devpred pred;        /* the predictor workers evaluate */
+    double raw_srcc, final_srcc, ub_srcc, final_kendall; /* over all table archs with a value; NaN when none */
+    size_t n_truth;         /* archs with a true latency in the table */
+    size_t *front, n_front;           /* Pareto front (rank_by up, predicted latency down): candidate positions */
+    size_t *true_front, n_true_front; /* front of (true accuracy, true latency) over candidates with both */
+    double hv_ratio;        /* HV(front at true values) / HV(true front); NaN without ground truth */
+} hw_device;
+
+typedef struct hw_campaign {
+    hw_plan plan;
+    hw_table lat, acc;      /* acc.n_rows == 0 when no accuracy table */
+    hw_measured meas;       /* meas.n == 0 when none */
+    int acc_col;
+    int32_t *lat_row;       /* [HW_NB201_N_ARCHS] key -> latency table row, -1 absent */
+    int32_t *acc_row;       /* [HW_NB201_N_ARCHS] key -> accuracy table row, -1 absent */
+    long *index_of;         /* [HW_NB201_N_ARCHS] key -> benchmark arch_index, -1 unknown */
+
+    size_t n_cand;
+    uint32_t *cand;         /* candidate keys in output order */
+
+    size_t n_dev;           /* dev[0] is the proxy, then the targets */
+    hw_device *dev;
+    double w_proxy[HW_NB201_ONEHOT]; /* proxy weights on median-normalised latencies */
+    hw_devpred proxy_model;  /* the proxy's own linear predictor, ms */
+    double proxy_ub_srcc;
+    double *proxy_lat;      /* [HW_NB201_N_ARCHS] proxy latency: table value, else its predictor */
+
+    size_t n_scores;
+    const hw_proxy_def **score;
+    int rank_by;            /* index into score */
+    hw_proxy_env env;
+
+    size_t n_mat;           /* device x device monotonicity over the table rows: table columns + measured devices */
+    char **mat_name;        /* borrowed names */
+    double *mat_srcc, *mat_kendall; /* n_mat x n_mat, pairwise-complete */
+    size_t *mat_n;
+    double *score_acc_srcc, *score_acc_kendall; /* [n_scores] vs accuracy over candidates */
+    size_t *score_acc_n;
+    double *score_srcc;     /* n_scores x n_scores proxy-vs-proxy SRCC over candidates */
+
+    size_t width;           /* n_scores + n_dev */
+    double *result;         /* rank 0: n_cand * width */
+    int ranks;
+    double wall_s;
+} hw_campaign;
+
+int  hw_campaign_setup(hw_campaign *c, const char *config_path, const char *default_data_dir, hw_err *err);
+int  hw_campaign_fit(hw_campaign *c, hw_err *err);
+int  hw_campaign_bcast(hw_campaign *c, MPI_Comm comm, hw_err *err);
+int  hw_campaign_work(size_t first, size_t count, double *out, void *ctx, hw_err *err);
+int  hw_campaign_evaluate(hw_campaign *c, hw_err *err);
+void hw_campaign_free(hw_campaign *c);
+
+/* Accessors used by the reports. */
+double hw_campaign_true_lat(const hw_campaign *c, size_t dev, uint32_t key);  /* NaN if unknown */
+double hw_campaign_true_acc(const hw_campaign *c, uint32_t key);              /* NaN if unknown */
+
+#endif

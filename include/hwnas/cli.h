@@ -1,0 +1,15 @@
+/* hwnas/cli.h - subcommands (one file each under src/cli/). Each returns the
+ * process exit code: 0 ok, 2 bad input (config, CSV, arch string, command
+ * line), 3 I/O or MPI failure, 4 numerical failure. */
+#ifndef HWNAS_CLI_H
+#define HWNAS_CLI_H
+
+int hw_cmd_run(int argc, char **argv);
+void hw_cmd_help(void);
+/* ../shared/data seen from the repository root (the parent of bin/). */
+void hw_default_data_dir(char *buf, unsigned long len);
+/* OPENBLAS_CORETYPE fix-up: re-executes the program once with the right core
+ * type when OpenBLAS misdetected this CPU; returns only if no re-exec happened. */
+void hw_blas_setup(char **argv);
+
+#endif

@@ -1,0 +1,33 @@
+/* hwnas/proxy.h - zero-shot score proxies behind one table. Higher = predicted
+ * better for accuracy proxies; cost proxies (params, flops) are reported as
+ * is. A proxy maps one architecture (plus a shared, read-only environment)
+ * to one double; -INFINITY is the defined lowest score of degenerate archs,
+ * never NaN. The farm calls them without knowing what they mean. */
+#ifndef HWNAS_PROXY_H
+#define HWNAS_PROXY_H
+#include <stdint.h>
+
+#include "hwnas/error.h"
+#include "hwnas/nb201.h"
+
+typedef struct hw_proxy_env {
+    hw_nb201_net net;     /* macro skeleton (widths, cells, input, classes) */
+    uint64_t seed;        /* campaign seed; per-candidate streams derive from (seed, arch key) */
+} hw_proxy_env;
+
+typedef int (*hw_proxy_fn)(const hw_nb201_arch *a, long arch_index, const hw_proxy_env *env,
+                           double *score, hw_err *err);
+
+typedef struct hw_proxy_def {
+    const char *name;
+    const char *unit;     /* e.g. "M" for params, "MFLOPs" */
+    const char *summary;  /* one line for --help */
+    hw_proxy_fn fn;
+} hw_proxy_def;
+
+/* NULL when unknown. */
+const hw_proxy_def *hw_proxy_find(const char *name);
+/* The registry, terminated by an entry with name == NULL. */
+const hw_proxy_def *hw_proxy_all(void);
+
+#endif

@@ -1,0 +1,29 @@
+/* hwnas/report.h - the only module that writes result files. Writes into dir
+ * (created if needed): candidates.csv, devices_srcc.csv, adaproxy.csv,
+ * proxies_srcc.csv, pareto_<device>.csv, summary.json, report.md and, when
+ * gnuplot is installed, devices_srcc.png and pareto.png. Each file is written
+ * to a temporary name and renamed, so a crash never leaves a torn file.
+ * Number format: %.10g for latencies and scores, %.6f for correlations;
+ * a missing value is an empty CSV cell / JSON null; -inf is written "-inf". */
+#ifndef HWNAS_REPORT_H
+#define HWNAS_REPORT_H
+#include <stdio.h>
+
+#include "hwnas/campaign.h"
+
+int hw_report_write_all(const hw_campaign *c, const char *dir, hw_err *err);
+
+/* Atomic file output: open dir/name.tmp, then commit (fflush, fsync, rename). */
+typedef struct hw_out {
+    FILE *f;
+    char tmp[HW_PATH_MAX + 16], path[HW_PATH_MAX + 8];
+} hw_out;
+int hw_out_open(hw_out *o, const char *dir, const char *name, hw_err *err);
+int hw_out_commit(hw_out *o, hw_err *err);
+/* Writes v with fmt ("%.10g" / "%.6f"), "" for NaN, "-inf"/"inf" for infinities. */
+void hw_out_num(FILE *f, const char *fmt, double v);
+
+/* report/plot.c: gnuplot figures; returns 0 and does nothing without gnuplot. */
+int hw_report_plots(const hw_campaign *c, const char *dir, hw_err *err);
+
+#endif

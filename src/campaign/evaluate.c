@@ -1,0 +1,220 @@
+/* Statistics over the gathered results (rank 0): each device's SRCC over all
+ * table archs (raw proxy, final predictor, linear upper bound), the device x
+ * device monotonicity matrix, proxy-vs-accuracy and proxy-vs-proxy
+ * correlations, and the Pareto fronts with their hypervolume ratio. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hwnas/campaign.h"
+#include "hwnas/stats.h"
+
+#define K HW_NB201_ONEHOT
+
+double hw_campaign_true_lat(const hw_campaign *c, size_t d, uint32_t key)
+{
+    int col = c->dev[d].table_col;
+    if (col >= 0)
+        return c->lat_row[key] >= 0 ? c->lat.val[(size_t)c->lat_row[key] * c->lat.n_cols + (size_t)col] : NAN;
+    for (size_t i = 0; i < c->meas.n; i++)
+        if (c->meas.key[i] == key && strcmp(c->meas.device[i], c->dev[d].name) == 0)
+            return c->meas.latency_ms[i];
+    return NAN;
+}
+
+double hw_campaign_true_acc(const hw_campaign *c, uint32_t key)
+{
+    if (c->acc_col < 0 || c->acc_row[key] < 0)
+        return NAN;
+    return c->acc.val[(size_t)c->acc_row[key] * c->acc.n_cols + (size_t)c->acc_col];
+}
+
+/* SRCC of the least-squares operator-wise fit of column col over all its
+ * rows: what no linear one-hot predictor can beat. */
+static double upper_bound(const hw_campaign *c, int col, const double *X, double *tmp, hw_err *err)
+{
+    size_t n = c->lat.n_rows, m = 0;
+    double *Xs = hw_calloc(n * K, sizeof *Xs, err), w[K];
+    double *ys = tmp, *pred = tmp + n;
+    if (!Xs)
+        return NAN;
+    for (size_t r = 0; r < n; r++) {
+        double v = c->lat.val[r * c->lat.n_cols + (size_t)col];
+        if (!isnan(v))
+            memcpy(Xs + m * K, X + r * K, K * sizeof *X), ys[m++] = v;
+    }
+    double s = NAN;
+    if (m > K && hw_lsq_minnorm(Xs, m, K, ys, 1e-10, w, err) == HW_OK) {
+        for (size_t i = 0; i < m; i++) {
+            pred[i] = 0;
+            for (int j = 0; j < K; j++)
+                pred[i] += Xs[i * K + j] * w[j];
+        }
+        s = hw_spearman(pred, ys, m, NULL);
+    }
+    free(Xs);
+    return s;
+}
+
+static int device_stats(hw_campaign *c, hw_err *err)
+{
+    size_t n = c->lat.n_rows;
+    double *X = hw_calloc(n * K, sizeof *X, err), *tmp = hw_calloc(2 * n, sizeof *tmp, err);
+    double *truth = hw_calloc(n, sizeof *truth, err), *pred = hw_calloc(n, sizeof *pred, err);
+    double *proxy = hw_calloc(n, sizeof *proxy, err);
+    int rc = X && tmp && truth && pred && proxy ? HW_OK : HW_ENOMEM;
+    for (size_t r = 0; !rc && r < n; r++) {
+        hw_nb201_arch a;
+        hw_nb201_from_key(c->lat.key[r], &a);
+        hw_nb201_onehot(&a, X + r * K);
+        proxy[r] = c->proxy_lat[c->lat.key[r]];
+    }
+    for (size_t d = 0; !rc && d < c->n_dev; d++) {
+        hw_device *dv = &c->dev[d];
+        dv->raw_srcc = dv->final_srcc = dv->ub_srcc = dv->final_kendall = NAN;
+        if (dv->table_col < 0)
+            continue;
+        for (size_t r = 0; r < n; r++) {
+            truth[r] = c->lat.val[r * c->lat.n_cols + (size_t)dv->table_col];
+            pred[r] = hw_devpred_eval(&dv->pred, X + r * K, proxy[r]);
+        }
+        dv->raw_srcc = hw_spearman(proxy, truth, n, &dv->n_truth);
+        dv->final_srcc = hw_spearman(pred, truth, n, NULL);
+        dv->final_kendall = hw_kendall_tau_b(pred, truth, n, NULL);
+        dv->ub_srcc = upper_bound(c, dv->table_col, X, tmp, err);
+    }
+    free(X), free(tmp), free(truth), free(pred), free(proxy);
+    return rc;
+}
+
+/* Column m of the monotonicity matrix over the table rows: a table column,
+ * or a measured device's values on the rows it shares with the table. */
+static void matrix_column(const hw_campaign *c, size_t m, double *v)
+{
+    size_t n = c->lat.n_rows;
+    if (m < c->lat.n_cols) {
+        for (size_t r = 0; r < n; r++)
+            v[r] = c->lat.val[r * c->lat.n_cols + m];
+        return;
+    }
+    for (size_t r = 0; r < n; r++)
+        v[r] = NAN;
+    for (size_t i = 0; i < c->meas.n; i++)
+        if (strcmp(c->meas.device[i], c->mat_name[m]) == 0 && c->lat_row[c->meas.key[i]] >= 0)
+            v[c->lat_row[c->meas.key[i]]] = c->meas.latency_ms[i];
+}
+
+static int device_matrix(hw_campaign *c, hw_err *err)
+{
+    size_t nm = c->lat.n_cols, n = c->lat.n_rows;
+    c->mat_name = hw_calloc(nm + c->n_dev, sizeof *c->mat_name, err);
+    if (!c->mat_name)
+        return HW_ENOMEM;
+    for (size_t j = 0; j < c->lat.n_cols; j++)
+        c->mat_name[j] = c->lat.col[j];
+    for (size_t d = 0; d < c->n_dev; d++)
+        if (c->dev[d].table_col < 0)
+            c->mat_name[nm++] = c->dev[d].name;
+    c->n_mat = nm;
+    c->mat_srcc = hw_calloc(nm * nm, sizeof *c->mat_srcc, err);
+    c->mat_kendall = hw_calloc(nm * nm, sizeof *c->mat_kendall, err);
+    c->mat_n = hw_calloc(nm * nm, sizeof *c->mat_n, err);
+    double *cols = hw_calloc(nm * n, sizeof *cols, err);
+    int rc = c->mat_srcc && c->mat_kendall && c->mat_n && cols ? HW_OK : HW_ENOMEM;
+    for (size_t i = 0; !rc && i < nm; i++)
+        matrix_column(c, i, cols + i * n);
+    for (size_t i = 0; !rc && i < nm; i++)
+        for (size_t j = i; j < nm; j++) {
+            size_t ij = i * nm + j, ji = j * nm + i;
+            c->mat_srcc[ij] = c->mat_srcc[ji] = hw_spearman(cols + i * n, cols + j * n, n, &c->mat_n[ij]);
+            c->mat_kendall[ij] = c->mat_kendall[ji] = hw_kendall_tau_b(cols + i * n, cols + j * n, n, NULL);
+            c->mat_n[ji] = c->mat_n[ij];
+        }
+    free(cols);
+    return rc;
+}
+
+static int score_stats(hw_campaign *c, hw_err *err)
+{
+    size_t S = c->n_scores, n = c->n_cand;
+    double *v = hw_calloc((S + 1) * n, sizeof *v, err);
+    c->score_acc_srcc = hw_calloc(S, sizeof *c->score_acc_srcc, err);
+    c->score_acc_kendall = hw_calloc(S, sizeof *c->score_acc_kendall, err);
+    c->score_acc_n = hw_calloc(S, sizeof *c->score_acc_n, err);
+    c->score_srcc = hw_calloc(S * S, sizeof *c->score_srcc, err);
+    if (!v || !c->score_acc_srcc || !c->score_acc_kendall || !c->score_acc_n || !c->score_srcc) {
+        free(v);
+        return HW_ENOMEM;
+    }
+    double *acc = v + S * n;
+    for (size_t i = 0; i < n; i++) {
+        acc[i] = hw_campaign_true_acc(c, c->cand[i]);
+        for (size_t s = 0; s < S; s++)
+            v[s * n + i] = c->result[i * c->width + s];
+    }
+    for (size_t s = 0; s < S; s++) {
+        c->score_acc_srcc[s] = hw_spearman(v + s * n, acc, n, &c->score_acc_n[s]);
+        c->score_acc_kendall[s] = hw_kendall_tau_b(v + s * n, acc, n, NULL);
+        for (size_t t = 0; t < S; t++)
+            c->score_srcc[s * S + t] = hw_spearman(v + s * n, v + t * n, n, NULL);
+    }
+    free(v);
+    return HW_OK;
+}
+
+/* Reference point: the worst accuracy and latency among the candidates with ground truth. */
+static double hv_ratio(const hw_campaign *c, hw_device *d, const double *tacc, const double *tlat)
+{
+    size_t n = c->n_cand;
+    double ra = INFINITY, rl = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(tacc[i]) && !isnan(tlat[i]))
+            ra = fmin(ra, tacc[i]), rl = fmax(rl, tlat[i]);
+    if (isinf(ra))
+        return NAN;
+    double *fa = malloc((d->n_front + 1) * sizeof *fa), *fl = malloc((d->n_front + 1) * sizeof *fl);
+    for (size_t i = 0; fa && fl && i < d->n_front; i++)
+        fa[i] = tacc[d->front[i]], fl[i] = tlat[d->front[i]];
+    double hv_true = hw_hypervolume_2d(tacc, tlat, n, ra, rl);
+    double hv = fa && fl ? hw_hypervolume_2d(fa, fl, d->n_front, ra, rl) : NAN;
+    free(fa), free(fl);
+    return hv_true > 0 ? hv / hv_true : NAN;
+}
+
+static int device_fronts(hw_campaign *c, hw_err *err)
+{
+    size_t n = c->n_cand;
+    double *sc = hw_calloc(n, sizeof *sc, err), *pl = hw_calloc(n, sizeof *pl, err);
+    double *tacc = hw_calloc(n, sizeof *tacc, err), *tlat = hw_calloc(n, sizeof *tlat, err);
+    int rc = sc && pl && tacc && tlat ? HW_OK : HW_ENOMEM;
+    for (size_t i = 0; !rc && i < n; i++)
+        sc[i] = c->result[i * c->width + (size_t)c->rank_by], tacc[i] = hw_campaign_true_acc(c, c->cand[i]);
+    for (size_t d = 0; !rc && d < c->n_dev; d++) {
+        hw_device *dv = &c->dev[d];
+        for (size_t i = 0; i < n; i++)
+            pl[i] = c->result[i * c->width + c->n_scores + d], tlat[i] = hw_campaign_true_lat(c, d, c->cand[i]);
+        dv->front = hw_calloc(n, sizeof *dv->front, err);
+        dv->true_front = hw_calloc(n, sizeof *dv->true_front, err);
+        if (!dv->front || !dv->true_front) {
+            rc = HW_ENOMEM;
+            break;
+        }
+        dv->n_front = hw_pareto_front(sc, pl, n, dv->front);
+        dv->n_true_front = hw_pareto_front(tacc, tlat, n, dv->true_front);
+        dv->hv_ratio = hv_ratio(c, dv, tacc, tlat);
+    }
+    free(sc), free(pl), free(tacc), free(tlat);
+    return rc;
+}
+
+int hw_campaign_evaluate(hw_campaign *c, hw_err *err)
+{
+    int rc = device_stats(c, err);
+    if (!rc)
+        rc = device_matrix(c, err);
+    if (!rc)
+        rc = score_stats(c, err);
+    if (!rc)
+        rc = device_fronts(c, err);
+    return rc;
+}

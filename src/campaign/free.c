@@ -1,0 +1,20 @@
+/* Releases everything a campaign owns (safe on a zeroed or partly set-up one). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hwnas/campaign.h"
+
+void hw_campaign_free(hw_campaign *c)
+{
+    hw_plan_free(&c->plan);
+    hw_table_free(&c->lat);
+    hw_table_free(&c->acc);
+    hw_measured_free(&c->meas);
+    for (size_t d = 0; c->dev && d < c->n_dev; d++)
+        free(c->dev[d].front), free(c->dev[d].true_front);
+    free(c->lat_row), free(c->acc_row), free(c->index_of), free(c->cand), free(c->dev);
+    free(c->proxy_lat), free(c->score), free(c->result);
+    free(c->mat_name), free(c->mat_srcc), free(c->mat_kendall), free(c->mat_n);
+    free(c->score_acc_srcc), free(c->score_acc_kendall), free(c->score_acc_n), free(c->score_srcc);
+    memset(c, 0, sizeof *c);
+}

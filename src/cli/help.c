@@ -1,0 +1,34 @@
+/* `hwnas --help`: every subcommand and option, with examples. */
+#include <stdio.h>
+
+#include "hwnas/cli.h"
+#include "hwnas/proxy.h"
+
+void hw_cmd_help(void)
+{
+    puts("hwnas - hardware-aware zero-shot NAS campaigns (MPI)\n\n"
+         "usage:\n"
+         "  hwnas run CONFIG [--output-dir DIR]\n"
+         "      Run the campaign described by the libconfig file CONFIG: score every candidate, predict its\n"
+         "      latency on every target device from ONE proxy device (OneProxy reuse or AdaProxy adaptation\n"
+         "      from train_samples + val_samples measured target latencies), and write candidates.csv,\n"
+         "      devices_srcc.csv, adaproxy.csv, proxies_srcc.csv, pareto_<device>.csv, summary.json and\n"
+         "      report.md (+ PNG figures with gnuplot) into OUTPUT_DIR/<campaign>/.\n"
+         "      --output-dir DIR   override output_dir of the config (default \"results\")\n"
+         "  hwnas --help | --version\n\n"
+         "examples:\n"
+         "  bin/hwnas run configs/default.cfg\n"
+         "  mpirun -np 4 bin/hwnas run configs/nb201-oneproxy.cfg\n"
+         "  HWNAS_DATA_DIR=/data/hwnas bin/hwnas run configs/nb201-subset-myriad.cfg --output-dir /tmp/out\n\n"
+         "environment:\n"
+         "  HWNAS_DATA_DIR        data directory when the config has no data_dir (default: ../shared/data\n"
+         "                        beside the repository)\n"
+         "  OPENBLAS_CORETYPE     set automatically (SkylakeX / Haswell) when OpenBLAS misdetects the CPU\n"
+         "  OPENBLAS_NUM_THREADS  BLAS threads per rank (default 1)\n\n"
+         "exit status: 0 ok, 2 bad input (config, CSV, arch string, command line), 3 I/O or MPI failure,\n"
+         "4 numerical failure.\n\n"
+         "score proxies (score.proxies):");
+    for (const hw_proxy_def *p = hw_proxy_all(); p->name; p++)
+        printf("  %-10s %s [%s]\n", p->name, p->summary, p->unit);
+    puts("\nconfiguration keys: README.md, section \"Configuration\", and the comments in configs/*.cfg.");
+}

@@ -1,0 +1,92 @@
+# tests/lib.sh - sourced (not run) by tests/cli/*.sh and tests/mpi/*.sh.
+# Run the tests from the repository root (tests/run-all.sh does). Provides:
+#   $HWNAS           absolute path of the binary (default bin/hwnas)
+#   $HWNAS_DATA_DIR  data directory (default ../shared/data beside the repository)
+#   $TMP             a fresh temp directory, removed on exit
+#   NB201            path of latency/nb201.csv
+#   write_cfg FILE [KEY=VALUE-LINES...]   a small valid campaign config (see below)
+#   expect_error EXIT REGEX -- CMD...     run CMD in an empty directory; check its
+#       exit code, that stderr has exactly one line "hwnas: error: ..." and that
+#       this line matches REGEX (grep -E), and that no results directory appeared
+#   fail MSG         print MSG and exit 1
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+HWNAS=${HWNAS:-bin/hwnas}
+case $HWNAS in /*) ;; *) HWNAS=$PWD/$HWNAS ;; esac
+export HWNAS
+export HWNAS_DATA_DIR=${HWNAS_DATA_DIR:-$REPO/../shared/data}
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
+NB201=$HWNAS_DATA_DIR/latency/nb201.csv
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hwnas-test.XXXXXX")
+trap 'rm -rf "$TMP"' EXIT
+[ -x "$HWNAS" ] || { echo "no binary $HWNAS; run make all" >&2; exit 1; }
+[ -r "$NB201" ] || { echo "no data $NB201; set HWNAS_DATA_DIR" >&2; exit 1; }
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# write_cfg FILE [EXTRA...]: a valid small campaign (sample of 200 archs, proxy
+# pixel3, targets eyeriss + fpga, output into $TMP/out). Each EXTRA line is
+# appended; libconfig rejects a key given twice, so tests that change a key
+# write the whole file themselves or use cfg_sub.
+write_cfg() {
+    local f=$1; shift
+    cat >"$f" <<CFG
+campaign = "t";
+space = "nb201";
+output_dir = "$TMP/out";
+seed = 1;
+candidates = { select = "sample"; n = 200; };
+latency = {
+  table = "latency/nb201.csv";
+  proxy = "pixel3";
+  targets = ["eyeriss", "fpga"];
+};
+score = { proxies = ["params", "flops"]; rank_by = "params"; };
+farm = { chunk = 64; progress_s = 60; };
+CFG
+    local l
+    for l in "$@"; do printf '%s\n' "$l" >>"$f"; done
+}
+
+# cfg_sub FILE SED-EXPR: edits a config written by write_cfg.
+cfg_sub() { sed -i -e "$2" "$1"; }
+
+# line_of FILE REGEX: the number of the first line of FILE matching REGEX.
+line_of() { grep -n -E -m1 -e "$2" "$1" | cut -d: -f1; }
+
+expect_error() {
+    local want=$1 re=$2; shift 2
+    [ "${1:-}" = -- ] && shift
+    local cwd=$TMP/cwd.$RANDOM$RANDOM
+    mkdir -p "$cwd"
+    local got=0
+    (cd "$cwd" && "$@") >"$TMP/stdout" 2>"$TMP/stderr" </dev/null || got=$?
+    local errs ok=1
+    errs=$(grep -c '^hwnas: error: ' "$TMP/stderr")
+    if [ "$got" -ne "$want" ]; then
+        echo "expected exit $want, got $got" >&2; ok=0
+    fi
+    if [ "$errs" -ne 1 ]; then
+        echo "expected exactly one line '^hwnas: error: ' on stderr, got $errs" >&2; ok=0
+    elif ! grep '^hwnas: error: ' "$TMP/stderr" | grep -q -E -e "$re"; then
+        echo "the error line does not match /$re/" >&2; ok=0
+    fi
+    if [ -e "$TMP/out" ] || [ -n "$(ls -A "$cwd")" ]; then
+        echo "a results directory was created: $(ls -A "$TMP/out" "$cwd" 2>/dev/null | tr '\n' ' ')" >&2; ok=0
+    fi
+    rm -rf "$cwd"
+    if [ $ok -eq 0 ]; then
+        echo "command: $*" >&2
+        echo "--- stderr:" >&2; cat "$TMP/stderr" >&2
+        echo "--- stdout (first 20 lines):" >&2; head -n 20 "$TMP/stdout" >&2
+        exit 1
+    fi
+    echo "ok: exit $got: $(grep '^hwnas: error: ' "$TMP/stderr")"
+}
+
+# small_table FILE: a 40-row latency table "arch_index,arch_str,devA,devB" built
+# from real NB201 archs of nb201.csv (every 390th row; devA = eyeriss, devB = fpga).
+small_table() {
+    awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; print "arch_index,arch_str,devA,devB"; next }
+             (NR - 2) % 390 == 0 && n < 40 { n++; print $1 "," $2 "," $col["eyeriss"] "," $col["fpga"] }' \
+        "$NB201" >"$1"
+}
