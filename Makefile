@@ -63,7 +63,8 @@ asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin \
 	  CFLAGS="-std=c11 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all -Wall -Wextra -Werror" \
 	  build-asan/bin/hwnas $(TEST_SRC:tests/unit/%.c=build-asan/tests/%)
-	@ASAN_OPTIONS=detect_leaks=1 BUILD=build-asan BIN=build-asan/bin tests/run-all.sh unit cli
+	@ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  BUILD=build-asan BIN=build-asan/bin tests/run-all.sh unit cli
 
 bench: deps all
 	@scripts/bench.sh

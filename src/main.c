@@ -17,6 +17,6 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "run") == 0)
         return hw_cmd_run(argc - 1, argv + 1);
-    fprintf(stderr, "hwnas: unknown subcommand '%s'; see `hwnas --help`\n", argv[1]);
+    fprintf(stderr, "hwnas: error: unknown subcommand '%s'; see `hwnas --help`\n", argv[1]);
     return 2;
 }

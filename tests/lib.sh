@@ -1,14 +1,19 @@
-# tests/lib.sh - sourced (not run) by tests/cli/*.sh and tests/mpi/*.sh.
+# tests/lib.sh - sourced (not run) by tests/cli/*.sh and tests/mpi/*.sh; it lives
+# outside tests/cli/ so that run-all.sh's tests/cli/*.sh does not run it.
 # Run the tests from the repository root (tests/run-all.sh does). Provides:
 #   $HWNAS           absolute path of the binary (default bin/hwnas)
 #   $HWNAS_DATA_DIR  data directory (default ../shared/data beside the repository)
+#   $REPO            the repository root
 #   $TMP             a fresh temp directory, removed on exit
-#   NB201            path of latency/nb201.csv
-#   write_cfg FILE [KEY=VALUE-LINES...]   a small valid campaign config (see below)
-#   expect_error EXIT REGEX -- CMD...     run CMD in an empty directory; check its
+#   $NB201           path of latency/nb201.csv
+#   write_cfg FILE [LINE...]   a small valid campaign config writing to $TMP/out
+#   cfg_sub FILE SED-EXPR      edit it
+#   line_of FILE REGEX         line number of the first match
+#   small_table FILE           a 40-row latency table of real NB201 archs
+#   expect_error EXIT REGEX -- CMD...   run CMD in an empty directory; check its
 #       exit code, that stderr has exactly one line "hwnas: error: ..." and that
-#       this line matches REGEX (grep -E), and that no results directory appeared
-#   fail MSG         print MSG and exit 1
+#       this line matches REGEX (grep -E), and that no results were written
+#   fail MSG                   print MSG and exit 1
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HWNAS=${HWNAS:-bin/hwnas}
 case $HWNAS in /*) ;; *) HWNAS=$PWD/$HWNAS ;; esac
@@ -25,8 +30,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # write_cfg FILE [EXTRA...]: a valid small campaign (sample of 200 archs, proxy
 # pixel3, targets eyeriss + fpga, output into $TMP/out). Each EXTRA line is
-# appended; libconfig rejects a key given twice, so tests that change a key
-# write the whole file themselves or use cfg_sub.
+# appended; to change a key that is already there, use cfg_sub.
 write_cfg() {
     local f=$1; shift
     cat >"$f" <<CFG
@@ -70,8 +74,10 @@ expect_error() {
     elif ! grep '^hwnas: error: ' "$TMP/stderr" | grep -q -E -e "$re"; then
         echo "the error line does not match /$re/" >&2; ok=0
     fi
-    if [ -e "$TMP/out" ] || [ -n "$(ls -A "$cwd")" ]; then
-        echo "a results directory was created: $(ls -A "$TMP/out" "$cwd" 2>/dev/null | tr '\n' ' ')" >&2; ok=0
+    local made
+    made=$( { [ -e "$TMP/out" ] && echo "$TMP/out"; ls -A "$cwd" | sed "s|^|$cwd/|"; } | tr '\n' ' ')
+    if [ -n "$made" ]; then
+        echo "results were written although the run failed: $made" >&2; ok=0
     fi
     rm -rf "$cwd"
     if [ $ok -eq 0 ]; then

@@ -72,7 +72,15 @@ typedef struct hw_campaign {
     double wall_s;
 } hw_campaign;
 
-int  hw_campaign_setup(hw_campaign *c, const char *config_path, const char *default_data_dir, hw_err *err);
+/* Command-line overrides of the config, applied before anything is drawn. */
+typedef struct hw_overrides {
+    const char *output_dir; /* NULL = keep */
+    int has_seed;
+    uint64_t seed;
+} hw_overrides;
+
+int  hw_campaign_setup(hw_campaign *c, const char *config_path, const char *default_data_dir,
+                       const hw_overrides *ov, hw_err *err);
 int  hw_campaign_fit(hw_campaign *c, hw_err *err);
 int  hw_campaign_bcast(hw_campaign *c, MPI_Comm comm, hw_err *err);
 int  hw_campaign_work(size_t first, size_t count, double *out, void *ctx, hw_err *err);

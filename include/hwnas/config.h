@@ -41,7 +41,7 @@ typedef struct hw_plan {
         int targets_line;
         char measured[HW_PATH_MAX];  /* "" = none; resolved against the config dir */
         int measured_line;
-        int train_samples;           /* default 60 */
+        int train_samples;           /* default 60, >= 3 (with val_samples >= 1: AdaProxy needs 4) */
         int val_samples;             /* default 10 */
         double srcc_threshold;       /* default 0.9 */
         hw_decide decision;          /* default cv */

@@ -127,6 +127,23 @@ static hw_ada_opts ada_opts(const hw_plan *p)
     return o;
 }
 
+/* Too few samples is an input error naming its source; a table column with fewer
+ * values than asked for is a warning. */
+static int check_sample_count(const hw_campaign *c, const hw_device *d, size_t n, hw_err *err)
+{
+    size_t want = (size_t)(c->plan.latency.train_samples + c->plan.latency.val_samples);
+    if (n < 4 && d->table_col >= 0)
+        return hw_errf(err, HW_EINPUT, "%s: device '%s' has a latency for only %zu archs; AdaProxy needs at least 4: "
+                       "fill the column or drop the device from latency.targets", c->lat.path, d->name, n);
+    if (n < 4)
+        return hw_errf(err, HW_EINPUT, "%s: device '%s' has only %zu measured latencies; AdaProxy needs at least 4: "
+                       "measure more archs (`hwnas --help`)", c->meas.path, d->name, n);
+    if (n < want && d->table_col >= 0) /* a measured device uses all its rows, as documented */
+        fprintf(stderr, "[hwnas] warning: device '%s' has %zu latencies, fewer than train_samples + val_samples = %zu: "
+                "using all %zu\n", d->name, n, want, n);
+    return HW_OK;
+}
+
 static int fit_target(hw_campaign *c, hw_device *d, hw_err *err)
 {
     const hw_plan *p = &c->plan;
@@ -136,9 +153,8 @@ static int fit_target(hw_campaign *c, hw_device *d, hw_err *err)
     double *pl = rc ? NULL : hw_calloc(s.n, sizeof *pl, err);
     if (!rc && (!X || !pl))
         rc = HW_ENOMEM;
-    if (!rc && s.n < 4)
-        rc = hw_errf(err, HW_EINPUT, "device '%s' has %zu latency samples; AdaProxy needs at least 4: add "
-                     "measurements", d->name, s.n);
+    if (!rc)
+        rc = check_sample_count(c, d, s.n, err);
     for (size_t i = 0; !rc && i < s.n; i++) {
         onehot_key(s.key[i], X + i * K);
         pl[i] = c->proxy_lat[s.key[i]];
@@ -158,7 +174,7 @@ static int fit_target(hw_campaign *c, hw_device *d, hw_err *err)
     if (rc && err && !strstr(err->msg, d->name)) {
         char m[sizeof err->msg];
         snprintf(m, sizeof m, "%s", err->msg);
-        hw_errf(err, rc, "device '%s': %s", d->name, m);
+        hw_errf(err, rc, "device '%s': %.900s", d->name, m);
     }
     free(s.key), free(s.y), free(X), free(pl);
     return rc;

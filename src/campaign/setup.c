@@ -165,11 +165,22 @@ static int setup_scores(hw_campaign *c, hw_err *err)
 
 int hw_campaign_select(hw_campaign *c, hw_err *err); /* candidates.c */
 
-int hw_campaign_setup(hw_campaign *c, const char *config_path, const char *default_data_dir, hw_err *err)
+static void apply_overrides(hw_plan *p, const hw_overrides *ov)
+{
+    if (ov && ov->output_dir)
+        snprintf(p->output_dir, sizeof p->output_dir, "%s", ov->output_dir);
+    if (ov && ov->has_seed)
+        p->seed = ov->seed;
+}
+
+int hw_campaign_setup(hw_campaign *c, const char *config_path, const char *default_data_dir,
+                      const hw_overrides *ov, hw_err *err)
 {
     memset(c, 0, sizeof *c);
     c->acc_col = -1;
     int rc = hw_config_load(config_path, default_data_dir, &c->plan, err);
+    if (!rc)
+        apply_overrides(&c->plan, ov);
     if (!rc && strcmp(c->plan.space, "nb201") != 0)
         rc = hw_errf(err, HW_EINPUT, "%s: space '%s' is not supported; use \"nb201\"", config_path, c->plan.space);
     if (!rc)

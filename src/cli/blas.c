@@ -38,19 +38,22 @@ void hw_blas_setup(char **argv)
             "set it yourself for full speed\n", have, want);
 }
 
+/* The repository root is the nearest ancestor of the binary's directory with a
+ * Makefile (bin/hwnas, build-asan/bin/hwnas, ...); the data sit beside it. */
 void hw_default_data_dir(char *buf, unsigned long len)
 {
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0) {
-        snprintf(buf, len, "../shared/data");
+    char dir[4096], probe[4200];
+    ssize_t n = readlink("/proc/self/exe", dir, sizeof dir - 1);
+    snprintf(buf, len, "../shared/data");
+    if (n <= 0)
         return;
+    dir[n] = 0;
+    for (char *s = strrchr(dir, '/'); s && s != dir; s = strrchr(dir, '/')) {
+        *s = 0;
+        snprintf(probe, sizeof probe, "%s/Makefile", dir);
+        if (access(probe, F_OK) == 0) {
+            snprintf(buf, len, "%s/../shared/data", dir);
+            return;
+        }
     }
-    exe[n] = 0;
-    for (int up = 0; up < 2; up++) { /* <root>/bin/hwnas -> <root> */
-        char *s = strrchr(exe, '/');
-        if (s)
-            *s = 0;
-    }
-    snprintf(buf, len, "%s/../shared/data", exe);
 }

@@ -1,5 +1,6 @@
 /* `hwnas run CONFIG [--output-dir DIR]`: setup and latency fits on rank 0,
  * broadcast, MPI farm over the candidates, evaluation and reports on rank 0. */
+#include <errno.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,22 +12,41 @@
 #include "hwnas/progress.h"
 #include "hwnas/report.h"
 
-typedef struct { const char *config, *output_dir; } run_args;
+typedef struct { const char *config; hw_overrides ov; } run_args;
+
+static int parse_seed(const char *s, uint64_t *seed, hw_err *err)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || !*s || s[0] == '-')
+        return hw_errf(err, HW_EINPUT, "hwnas run: --seed '%s' is not a non-negative integer", s);
+    *seed = v;
+    return HW_OK;
+}
 
 static int parse_args(int argc, char **argv, run_args *a, hw_err *err)
 {
     memset(a, 0, sizeof *a);
     for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--output-dir") == 0 && i + 1 < argc)
-            a->output_dir = argv[++i];
-        else if (argv[i][0] == '-')
+        const char *opt = argv[i];
+        int takes_value = strcmp(opt, "--output-dir") == 0 || strcmp(opt, "--seed") == 0;
+        if (takes_value && i + 1 >= argc)
+            return hw_errf(err, HW_EINPUT, "hwnas run: option '%s' needs a value", opt);
+        if (strcmp(opt, "--output-dir") == 0) {
+            a->ov.output_dir = argv[++i];
+        } else if (strcmp(opt, "--seed") == 0) {
+            if (parse_seed(argv[++i], &a->ov.seed, err))
+                return HW_EINPUT;
+            a->ov.has_seed = 1;
+        } else if (opt[0] == '-') {
             return hw_errf(err, HW_EINPUT, "hwnas run: unknown option '%s'; usage: hwnas run CONFIG "
-                           "[--output-dir DIR]", argv[i]);
-        else if (a->config)
-            return hw_errf(err, HW_EINPUT, "hwnas run: more than one config given ('%s'); give exactly one",
-                           argv[i]);
-        else
-            a->config = argv[i];
+                           "[--output-dir DIR] [--seed N]", opt);
+        } else if (a->config) {
+            return hw_errf(err, HW_EINPUT, "hwnas run: more than one config given ('%s'); give exactly one", opt);
+        } else {
+            a->config = opt;
+        }
     }
     return a->config ? HW_OK : hw_errf(err, HW_EINPUT, "hwnas run: no config file; usage: hwnas run CONFIG");
 }
@@ -43,9 +63,7 @@ static int prepare(hw_campaign *c, const run_args *a, hw_err *err)
     char data[HW_PATH_MAX];
     hw_default_data_dir(data, sizeof data);
     double t0 = hw_now();
-    int rc = hw_campaign_setup(c, a->config, data, err);
-    if (!rc && a->output_dir)
-        snprintf(c->plan.output_dir, sizeof c->plan.output_dir, "%s", a->output_dir);
+    int rc = hw_campaign_setup(c, a->config, data, &a->ov, err);
     if (!rc)
         fprintf(stderr, "[hwnas] %s: %zu candidates, proxy %s, %zu targets, scores:", c->plan.campaign, c->n_cand,
                 c->dev[0].name, c->n_dev - 1);

@@ -535,7 +535,7 @@ static int load_latency_fit(const ctx *c, const config_setting_t *g, hw_plan *p)
     static const char *const decisions[] = {"cv", "threshold", NULL};
     static const char *const lambdas[] = {"cv", "holdout", NULL};
     int decision = HW_DECIDE_CV, lambda = HW_LAMBDA_CV;
-    TRY(get_int(c, g, "train_samples", 2, &p->latency.train_samples));
+    TRY(get_int(c, g, "train_samples", 3, &p->latency.train_samples)); /* train + val >= 4 */
     TRY(get_int(c, g, "val_samples", 1, &p->latency.val_samples));
     TRY(get_dbl(c, g, "srcc_threshold", -1.0, 1.0, &p->latency.srcc_threshold));
     TRY(get_enum(c, g, "decision", decisions, &decision, NULL));

@@ -18,6 +18,14 @@ typedef struct {
     double *s;               /* r singular values */
 } ridge_path;
 
+static double dotk(const double *x, const double *w, size_t k)
+{
+    double s = 0;
+    for (size_t j = 0; j < k; j++)
+        s += x[j] * w[j];
+    return s;
+}
+
 static void path_free(ridge_path *p)
 {
     free(p->u), free(p->Vt), free(p->sb), free(p->s);
@@ -101,21 +109,15 @@ static double path_solve(const ridge_path *p, double mu, double *b, double *a, d
         for (size_t j = 0; j < k; j++)
             b[j] += p->Vt[i * k + j] * f;
     }
-    double um = 0, rm = 0, suu = 0, sur = 0, bn = 0;
+    double um = 0, rm = 0, suu = 0, sur = 0, bn = 0, wb[HW_LAT_KMAX];
     for (size_t j = 0; j < k; j++)
-        bn += b[j] * b[j];
-    for (size_t i = 0; i < n; i++) {
-        double zb = 0;
-        for (size_t j = 0; j < k; j++)
-            zb += p->X[i * k + j] * p->w[j] * b[j];
-        um += p->u[i], rm += p->y[i] - zb;
-    }
+        bn += b[j] * b[j], wb[j] = p->w[j] * b[j];
+    for (size_t i = 0; i < n; i++)
+        um += p->u[i], rm += p->y[i] - dotk(p->X + i * k, wb, k);
     um /= (double)n, rm /= (double)n;
     for (size_t i = 0; i < n; i++) {
-        double zb = 0;
-        for (size_t j = 0; j < k; j++)
-            zb += p->X[i * k + j] * p->w[j] * b[j];
-        suu += (p->u[i] - um) * (p->u[i] - um), sur += (p->u[i] - um) * (p->y[i] - zb - rm);
+        double du = p->u[i] - um;
+        suu += du * du, sur += du * (p->y[i] - dotk(p->X + i * k, wb, k) - rm);
     }
     *a = suu > 0 ? sur / suu : 0;
     *c = rm - *a * um;
@@ -129,13 +131,7 @@ static void adapted_weights(const double *w, const double *b, double a, size_t k
         wt[j] = w[j] * (a + b[j]);
 }
 
-static double predict_row(const double *x, const double *wt, double c, size_t k)
-{
-    double s = c;
-    for (size_t j = 0; j < k; j++)
-        s += x[j] * wt[j];
-    return s;
-}
+static double predict_row(const double *x, const double *wt, double c, size_t k) { return c + dotk(x, wt, k); }
 
 static double grid_mu(const hw_ada_opts *o, int j)
 {

@@ -29,8 +29,9 @@ static int have_gnuplot(void)
 static void heatmap_script(FILE *f, const hw_campaign *c)
 {
     size_t n = c->n_mat;
-    fprintf(f, "set terminal pngcairo size %zu,%zu font ',8'\nset output 'devices_srcc.png'\n", 300 + 28 * n,
-            220 + 28 * n);
+    fprintf(f, "set terminal pngcairo noenhanced size %zu,%zu font ',8'\nset output 'devices_srcc.png'\n",
+            300 + 28 * n, 220 + 28 * n);
+    fprintf(f, "set xrange [-0.5:%zu.5]\nset yrange [%zu.5:-0.5]\n", n - 1, n - 1);
     fputs("set title 'Latency monotonicity: SRCC between devices'\nset cbrange [0:1]\nset palette rgb 33,13,10\n"
           "unset key\nset xtics rotate by 60 right\nset size ratio -1\n", f);
     fputs("set xtics (", f);
@@ -50,22 +51,30 @@ static void heatmap_script(FILE *f, const hw_campaign *c)
     fputs("EOD\nplot $m matrix with image, $m matrix using 1:2:(sprintf('%.2f',$3)) with labels font ',6'\n", f);
 }
 
+/* One panel: the predicted front at true latency and accuracy when the device
+ * has them (else at predicted latency / the rank_by score), and the true front. */
+static void pareto_panel(FILE *f, const hw_campaign *c, const hw_device *d)
+{
+    int truth = d->n_true_front > 0, acc = c->acc_col >= 0;
+    fprintf(f, "set title '%s%s'\nset xlabel '%s latency ms'\nset ylabel '%s'\n", d->name,
+            d->is_proxy ? " (proxy)" : "", truth ? "true" : "predicted", acc ? "accuracy" : c->score[c->rank_by]->name);
+    fprintf(f, "plot 'pareto_%s.csv' using (strcol(1) eq 'predicted' ? $%d : 1/0):%d with points pt 7 ps 0.5 "
+            "lc rgb 'red' notitle", d->name, truth ? 7 : 5, acc ? 6 : 4);
+    if (truth)
+        fputs(", '' using (strcol(1) eq 'true' ? $7 : 1/0):6 with steps lc rgb 'black' notitle", f);
+    fputc('\n', f);
+}
+
 static void pareto_script(FILE *f, const hw_campaign *c)
 {
     size_t n = c->n_dev, cols = (size_t)ceil(sqrt((double)n));
     size_t rows = (n + cols - 1) / cols;
-    fprintf(f, "set terminal pngcairo size %zu,%zu font ',8'\nset output 'pareto.png'\nset datafile separator ','\n",
-            360 * cols, 280 * rows);
-    fprintf(f, "set multiplot layout %zu,%zu title 'Pareto fronts: %s (up) vs latency (left); predicted front at "
-            "true values (red) and true front (black)'\n", rows, cols, c->score[c->rank_by]->name);
-    for (size_t d = 0; d < n; d++) {
-        const char *dn = c->dev[d].name;
-        fprintf(f, "set title '%s%s'\nset xlabel 'latency ms'\nset ylabel 'accuracy'\n", dn,
-                c->dev[d].is_proxy ? " (proxy)" : "");
-        fprintf(f, "plot 'pareto_%s.csv' using (strcol(1) eq 'predicted' ? $7 : 1/0):6 with points pt 7 ps 0.5 "
-                "lc rgb 'red' notitle, '' using (strcol(1) eq 'true' ? $7 : 1/0):6 with steps lc rgb 'black' "
-                "notitle\n", dn);
-    }
+    fprintf(f, "set terminal pngcairo noenhanced size %zu,%zu font ',8'\nset output 'pareto.png'\n"
+            "set datafile separator ','\n", 360 * cols, 280 * rows);
+    fprintf(f, "set multiplot layout %zu,%zu title 'Pareto fronts by %s vs latency: predicted front (red, at true "
+            "values where known), true front (black)'\n", rows, cols, c->score[c->rank_by]->name);
+    for (size_t d = 0; d < n; d++)
+        pareto_panel(f, c, &c->dev[d]);
     fputs("unset multiplot\n", f);
 }
 

@@ -445,7 +445,7 @@ static void test_err_range_int(void **state)
     expect_error("campaign = \"c\";\nspace = \"nb201\";\n"
                  "latency = { table = \"t.csv\"; proxy = \"p\";\n"
                  "  train_samples = 1; };\n",
-                 4, "latency.train_samples", "out of range; use an integer from 2");
+                 4, "latency.train_samples", "out of range; use an integer from 3");
     expect_error(BASE "seed = -1;\n", 4, "seed", "an integer >= 0");
     expect_error(BASE "seed = 3000000000;\n", 4, "seed", "L suffix"); /* libconfig wraps it negative */
     expect_error(BASE "farm = { chunk = 0; };\n", 4, "farm.chunk", "out of range");
