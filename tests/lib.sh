@@ -96,3 +96,32 @@ small_table() {
              (NR - 2) % 390 == 0 && n < 40 { n++; print $1 "," $2 "," $col["eyeriss"] "," $col["fpga"] }' \
         "$NB201" >"$1"
 }
+
+# normalise_results SRC DST: a copy of the result files of SRC in DST without the
+# fields that are measurements, not results (README.md, "Determinism"):
+# adaproxy.csv's last column (fit_ms), summary.json's "wall_s" and "ranks" lines,
+# report.md's first paragraph (rank count and wall time). The lock file is skipped.
+normalise_results() {
+    local d=$1 c=$2
+    mkdir -p "$c"
+    cp -p "$d"/* "$c"/
+    [ -f "$c/adaproxy.csv" ] && awk -F, -v OFS=, '{ NF--; print }' "$d/adaproxy.csv" >"$c/adaproxy.csv"
+    [ -f "$c/summary.json" ] && grep -v -E '^ *"(wall_s|ranks)":' "$d/summary.json" >"$c/summary.json"
+    [ -f "$c/report.md" ] && awk 'state == 0 { print; if (/^# /) state = 1; next }
+                                  state == 1 { if (NF) state = 2; else print; next }
+                                  state == 2 { if (!NF) { state = 3; print }; next }
+                                  { print }' "$d/report.md" >"$c/report.md"
+    return 0
+}
+
+# same_results DIR_A DIR_B: every normalised file identical (prints differences)
+same_results() {
+    normalise_results "$1" "$1.cmp"; normalise_results "$2" "$2.cmp"
+    local bad=0 f
+    for f in $( (ls "$1.cmp"; ls "$2.cmp") | sort -u); do
+        if ! cmp -s "$1.cmp/$f" "$2.cmp/$f"; then
+            echo "DIFFERS: $f" >&2; diff "$1.cmp/$f" "$2.cmp/$f" 2>&1 | head -n 6 >&2; bad=$((bad + 1))
+        fi
+    done
+    return $bad
+}

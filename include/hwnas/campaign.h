@@ -4,8 +4,13 @@
  *   fit       proxy weights, per-target samples, OneProxy/AdaProxy, upper bounds
  *   bcast     what workers need (candidate keys, proxy latencies, predictors)
  *   work      farm callback: scores and predicted latency per device for a chunk
- *   evaluate  SRCC/Kendall over all archs, proxy-vs-accuracy correlations
- * Result row of candidate i: [score_0 .. score_{S-1}, pred_lat_dev_0 .. dev_{D-1}]. */
+ *   sink      rank 0: every finished chunk goes to the journal (the only store of rows)
+ *   evaluate  one pass over the journal in candidate order: Pareto fronts, score
+ *             vectors; SRCC/Kendall over all archs, proxy-vs-accuracy correlations
+ * Result row of candidate i: [score_0 .. score_{S-1}, pred_lat_dev_0 .. dev_{D-1}].
+ * Rank 0 memory: 8 n_cand (S + 1) bytes (score vectors + accuracy) + 4 n_cand
+ * (keys) + 1 n_cand (done flags) + 24 per journal record + the fronts + the
+ * tables; workers: 4 n_cand + one chunk. Never n_cand x devices. */
 #ifndef HWNAS_CAMPAIGN_H
 #define HWNAS_CAMPAIGN_H
 #include <mpi.h>
@@ -13,6 +18,8 @@
 #include <stdint.h>
 
 #include "hwnas/config.h"
+#include "hwnas/front.h"
+#include "hwnas/journal.h"
 #include "hwnas/latency.h"
 #include "hwnas/nb201.h"
 #include "hwnas/proxy.h"
@@ -29,8 +36,8 @@ typedef struct hw_device {
     hw_devpred pred;        /* the predictor workers evaluate */
     double raw_srcc, final_srcc, ub_srcc, final_kendall; /* over all table archs with a value; NaN when none */
     size_t n_truth;         /* archs with a true latency in the table */
-    size_t *front, n_front;           /* Pareto front (rank_by up, predicted latency down): candidate positions */
-    size_t *true_front, n_true_front; /* front of (true accuracy, true latency) over candidates with both */
+    hw_front front;         /* Pareto front (rank_by up, predicted latency down); idx = candidate position */
+    hw_front true_front;    /* front of (true accuracy, true latency) over candidates with both */
     double hv_ratio;        /* HV(front at true values) / HV(true front); NaN without ground truth */
 } hw_device;
 
@@ -67,9 +74,18 @@ typedef struct hw_campaign {
     double *score_srcc;     /* n_scores x n_scores proxy-vs-proxy SRCC over candidates */
 
     size_t width;           /* n_scores + n_dev */
-    double *result;         /* rank 0: n_cand * width */
+    hw_journal journal;     /* rank 0: the results */
+    uint8_t *done;          /* rank 0: n_cand flags, set from the journal on --resume */
+    uint64_t fingerprint;   /* of config, seed, candidates and fitted predictors */
+    size_t n_resumed;       /* candidates found in the journal at start */
+    double *scores;         /* rank 0 after evaluate: n_cand x n_scores */
     int ranks;
     double wall_s;
+    /* Test hooks, read from the environment on every rank (tests/mpi/resume.sh):
+     * HWNAS_TEST_DELAY_MS  sleep this long per chunk (to kill a run mid-way)
+     * HWNAS_TEST_TRACE     append "first count" per computed chunk to this file */
+    long test_delay_ms;
+    const char *test_trace;
 } hw_campaign;
 
 /* Command-line overrides of the config, applied before anything is drawn. */
@@ -84,6 +100,11 @@ int  hw_campaign_setup(hw_campaign *c, const char *config_path, const char *defa
 int  hw_campaign_fit(hw_campaign *c, hw_err *err);
 int  hw_campaign_bcast(hw_campaign *c, MPI_Comm comm, hw_err *err);
 int  hw_campaign_work(size_t first, size_t count, double *out, void *ctx, hw_err *err);
+int  hw_campaign_sink(size_t first, size_t count, const double *rows, void *ctx, hw_err *err);
+/* Opens the journal in dir: a new one, or (resume) the existing one. */
+int  hw_campaign_open_journal(hw_campaign *c, const char *dir, int resume, hw_err *err);
+/* Row of candidate i (width doubles) from the journal; after hw_journal_index. */
+int  hw_campaign_row(hw_campaign *c, size_t i, double *row, hw_err *err);
 int  hw_campaign_evaluate(hw_campaign *c, hw_err *err);
 void hw_campaign_free(hw_campaign *c);
 

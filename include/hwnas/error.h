@@ -10,7 +10,9 @@ enum {
     HW_EINPUT = 2,   /* bad config, CSV, arch string, command line: exit code 2 */
     HW_EIO = 3,      /* file system or MPI failure */
     HW_ENUM = 4,     /* numerical failure (LAPACK info != 0, singular system) */
-    HW_ENOMEM = 5
+    HW_ENOMEM = 5,
+    HW_EBUSY = 6,     /* the campaign directory is locked by another run */
+    HW_ERESUME = 75   /* stopped on request (SIGTERM/SIGINT): resumable with --resume (EX_TEMPFAIL) */
 };
 
 typedef struct hw_err {

@@ -11,7 +11,10 @@
 
 #include "hwnas/campaign.h"
 
-int hw_report_write_all(const hw_campaign *c, const char *dir, hw_err *err);
+/* Reads the candidates' rows from the campaign's journal (hence not const). */
+int hw_report_write_all(hw_campaign *c, const char *dir, hw_err *err);
+/* mkdir -p */
+int hw_make_dirs(const char *dir, hw_err *err);
 
 /* Atomic file output: open dir/name.tmp, then commit (fflush, fsync, rename). */
 typedef struct hw_out {
@@ -20,6 +23,8 @@ typedef struct hw_out {
 } hw_out;
 int hw_out_open(hw_out *o, const char *dir, const char *name, hw_err *err);
 int hw_out_commit(hw_out *o, hw_err *err);
+/* Closes and removes the temporary file (after an error). */
+void hw_out_abort(hw_out *o);
 /* Writes v with fmt ("%.10g" / "%.6f"), "" for NaN, "-inf"/"inf" for infinities. */
 void hw_out_num(FILE *f, const char *fmt, double v);
 

@@ -47,6 +47,9 @@ int hw_campaign_bcast(hw_campaign *c, MPI_Comm comm, hw_err *err)
         return rc;
     c->n_cand = sizes[0], c->n_dev = sizes[1], c->n_scores = sizes[2];
     c->width = c->n_scores + c->n_dev;
+    const char *delay = getenv("HWNAS_TEST_DELAY_MS");
+    c->test_delay_ms = delay ? atol(delay) : 0;
+    c->test_trace = getenv("HWNAS_TEST_TRACE");
     rc = bcast_array((void **)&c->cand, c->n_cand, sizeof *c->cand, rank, comm, err);
     if (!rc)
         rc = bcast_array((void **)&c->proxy_lat, HW_NB201_N_ARCHS, sizeof *c->proxy_lat, rank, comm, err);
@@ -60,6 +63,6 @@ int hw_campaign_bcast(hw_campaign *c, MPI_Comm comm, hw_err *err)
         rc = bcast_scores(c, rank, comm, err);
     if (rank != 0) /* pointers inside the copied devices belong to rank 0 */
         for (size_t d = 0; d < c->n_dev; d++)
-            c->dev[d].front = c->dev[d].true_front = NULL;
+            memset(&c->dev[d].front, 0, sizeof c->dev[d].front), memset(&c->dev[d].true_front, 0, sizeof(hw_front));
     return rc;
 }

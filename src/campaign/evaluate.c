@@ -1,7 +1,7 @@
 /* Statistics over the gathered results (rank 0): each device's SRCC over all
  * table archs (raw proxy, final predictor, linear upper bound), the device x
- * device monotonicity matrix, proxy-vs-accuracy and proxy-vs-proxy
- * correlations, and the Pareto fronts with their hypervolume ratio. */
+ * device monotonicity matrix, and, in one pass over the journal, the Pareto
+ * fronts with their hypervolume ratio and the proxy correlations. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,10 +134,11 @@ static int device_matrix(hw_campaign *c, hw_err *err)
     return rc;
 }
 
-static int score_stats(hw_campaign *c, hw_err *err)
+/* Correlations of the score vectors (gathered by collect()) with accuracy and each other. */
+static int score_stats(hw_campaign *c, const double *acc, hw_err *err)
 {
     size_t S = c->n_scores, n = c->n_cand;
-    double *v = hw_calloc((S + 1) * n, sizeof *v, err);
+    double *v = hw_calloc(S * n, sizeof *v, err);
     c->score_acc_srcc = hw_calloc(S, sizeof *c->score_acc_srcc, err);
     c->score_acc_kendall = hw_calloc(S, sizeof *c->score_acc_kendall, err);
     c->score_acc_n = hw_calloc(S, sizeof *c->score_acc_n, err);
@@ -146,12 +147,9 @@ static int score_stats(hw_campaign *c, hw_err *err)
         free(v);
         return HW_ENOMEM;
     }
-    double *acc = v + S * n;
-    for (size_t i = 0; i < n; i++) {
-        acc[i] = hw_campaign_true_acc(c, c->cand[i]);
+    for (size_t i = 0; i < n; i++) /* transpose to one vector per score */
         for (size_t s = 0; s < S; s++)
-            v[s * n + i] = c->result[i * c->width + s];
-    }
+            v[s * n + i] = c->scores[i * S + s];
     for (size_t s = 0; s < S; s++) {
         c->score_acc_srcc[s] = hw_spearman(v + s * n, acc, n, &c->score_acc_n[s]);
         c->score_acc_kendall[s] = hw_kendall_tau_b(v + s * n, acc, n, NULL);
@@ -162,48 +160,64 @@ static int score_stats(hw_campaign *c, hw_err *err)
     return HW_OK;
 }
 
-/* Reference point: the worst accuracy and latency among the candidates with ground truth. */
-static double hv_ratio(const hw_campaign *c, hw_device *d, const double *tacc, const double *tlat)
+/* Worst accuracy and worst true latency of device d among candidates with both. */
+typedef struct { double acc, lat; } hv_ref;
+
+/* One pass over the rows in candidate order: score vectors, accuracy, and
+ * every device's predicted and true Pareto fronts (built incrementally). */
+static int collect(hw_campaign *c, double *acc, hv_ref *ref, hw_err *err)
 {
-    size_t n = c->n_cand;
-    double ra = INFINITY, rl = -INFINITY;
-    for (size_t i = 0; i < n; i++)
-        if (!isnan(tacc[i]) && !isnan(tlat[i]))
-            ra = fmin(ra, tacc[i]), rl = fmax(rl, tlat[i]);
-    if (isinf(ra))
-        return NAN;
-    double *fa = malloc((d->n_front + 1) * sizeof *fa), *fl = malloc((d->n_front + 1) * sizeof *fl);
-    for (size_t i = 0; fa && fl && i < d->n_front; i++)
-        fa[i] = tacc[d->front[i]], fl[i] = tlat[d->front[i]];
-    double hv_true = hw_hypervolume_2d(tacc, tlat, n, ra, rl);
-    double hv = fa && fl ? hw_hypervolume_2d(fa, fl, d->n_front, ra, rl) : NAN;
-    free(fa), free(fl);
-    return hv_true > 0 ? hv / hv_true : NAN;
+    double *row = hw_calloc(c->width, sizeof *row, err);
+    int rc = row ? HW_OK : HW_ENOMEM;
+    for (size_t d = 0; d < c->n_dev; d++)
+        ref[d] = (hv_ref){INFINITY, -INFINITY};
+    for (size_t i = 0; !rc && i < c->n_cand; i++) {
+        rc = hw_campaign_row(c, i, row, err);
+        acc[i] = hw_campaign_true_acc(c, c->cand[i]);
+        memcpy(c->scores + i * c->n_scores, row, c->n_scores * sizeof *row);
+        for (size_t d = 0; !rc && d < c->n_dev; d++) {
+            double tl = hw_campaign_true_lat(c, d, c->cand[i]);
+            if (hw_front_add(&c->dev[d].front, i, row[c->rank_by], row[c->n_scores + d]) ||
+                hw_front_add(&c->dev[d].true_front, i, acc[i], tl))
+                rc = hw_errf(err, HW_ENOMEM, "out of memory building Pareto fronts");
+            if (!isnan(acc[i]) && !isnan(tl))
+                ref[d].acc = fmin(ref[d].acc, acc[i]), ref[d].lat = fmax(ref[d].lat, tl);
+        }
+    }
+    free(row);
+    return rc;
 }
 
-static int device_fronts(hw_campaign *c, hw_err *err)
+/* HV(predicted front at true values) / HV(true front), reference = worst values. */
+static double hv_ratio(const hw_campaign *c, size_t d, const double *acc, hv_ref ref)
 {
-    size_t n = c->n_cand;
-    double *sc = hw_calloc(n, sizeof *sc, err), *pl = hw_calloc(n, sizeof *pl, err);
-    double *tacc = hw_calloc(n, sizeof *tacc, err), *tlat = hw_calloc(n, sizeof *tlat, err);
-    int rc = sc && pl && tacc && tlat ? HW_OK : HW_ENOMEM;
-    for (size_t i = 0; !rc && i < n; i++)
-        sc[i] = c->result[i * c->width + (size_t)c->rank_by], tacc[i] = hw_campaign_true_acc(c, c->cand[i]);
-    for (size_t d = 0; !rc && d < c->n_dev; d++) {
-        hw_device *dv = &c->dev[d];
-        for (size_t i = 0; i < n; i++)
-            pl[i] = c->result[i * c->width + c->n_scores + d], tlat[i] = hw_campaign_true_lat(c, d, c->cand[i]);
-        dv->front = hw_calloc(n, sizeof *dv->front, err);
-        dv->true_front = hw_calloc(n, sizeof *dv->true_front, err);
-        if (!dv->front || !dv->true_front) {
-            rc = HW_ENOMEM;
-            break;
-        }
-        dv->n_front = hw_pareto_front(sc, pl, n, dv->front);
-        dv->n_true_front = hw_pareto_front(tacc, tlat, n, dv->true_front);
-        dv->hv_ratio = hv_ratio(c, dv, tacc, tlat);
+    const hw_device *dv = &c->dev[d];
+    size_t n = dv->front.n;
+    if (isinf(ref.acc) || n == 0)
+        return NAN;
+    double *fa = malloc(n * sizeof *fa), *fl = malloc(n * sizeof *fl), r = NAN;
+    for (size_t k = 0; fa && fl && k < n; k++) {
+        size_t i = dv->front.idx[k];
+        fa[k] = acc[i], fl[k] = hw_campaign_true_lat(c, d, c->cand[i]);
     }
-    free(sc), free(pl), free(tacc), free(tlat);
+    double hv_true = hw_hypervolume_2d(dv->true_front.score, dv->true_front.lat, dv->true_front.n, ref.acc, ref.lat);
+    if (fa && fl && hv_true > 0)
+        r = hw_hypervolume_2d(fa, fl, n, ref.acc, ref.lat) / hv_true;
+    free(fa), free(fl);
+    return r;
+}
+
+static int candidate_stats(hw_campaign *c, hw_err *err)
+{
+    double *acc = hw_calloc(c->n_cand, sizeof *acc, err);
+    hv_ref *ref = hw_calloc(c->n_dev, sizeof *ref, err);
+    c->scores = hw_calloc(c->n_cand * c->n_scores, sizeof *c->scores, err);
+    int rc = acc && ref && c->scores ? collect(c, acc, ref, err) : HW_ENOMEM;
+    for (size_t d = 0; !rc && d < c->n_dev; d++)
+        c->dev[d].hv_ratio = hv_ratio(c, d, acc, ref[d]);
+    if (!rc)
+        rc = score_stats(c, acc, err);
+    free(acc), free(ref);
     return rc;
 }
 
@@ -213,8 +227,6 @@ int hw_campaign_evaluate(hw_campaign *c, hw_err *err)
     if (!rc)
         rc = device_matrix(c, err);
     if (!rc)
-        rc = score_stats(c, err);
-    if (!rc)
-        rc = device_fronts(c, err);
+        rc = candidate_stats(c, err);
     return rc;
 }

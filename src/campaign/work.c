@@ -1,6 +1,23 @@
 /* The farm's work function: every configured score and the predicted latency
  * on every device, for candidates [first, first + count). */
+#include <stdio.h>
+#include <time.h>
+
 #include "hwnas/campaign.h"
+
+/* Test hooks (see campaign.h): a delay per chunk and a trace of computed chunks. */
+static void test_hooks(const hw_campaign *c, size_t first, size_t count)
+{
+    if (c->test_delay_ms > 0) {
+        struct timespec ts = {c->test_delay_ms / 1000, (c->test_delay_ms % 1000) * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    FILE *f = c->test_trace ? fopen(c->test_trace, "a") : NULL;
+    if (f) {
+        fprintf(f, "%zu %zu\n", first, count);
+        fclose(f);
+    }
+}
 
 int hw_campaign_work(size_t first, size_t count, double *out, void *ctx, hw_err *err)
 {
@@ -20,5 +37,6 @@ int hw_campaign_work(size_t first, size_t count, double *out, void *ctx, hw_err 
         for (size_t d = 0; d < c->n_dev; d++)
             row[c->n_scores + d] = hw_devpred_eval(&c->dev[d].pred, x, c->proxy_lat[key]);
     }
+    test_hooks(c, first, count);
     return HW_OK;
 }

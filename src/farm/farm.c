@@ -1,4 +1,5 @@
-/* Dynamic chunked task farm: rank 0 hands out index ranges, gathers results. */
+/* Dynamic chunked task farm: rank 0 hands out runs of undone items and passes
+ * finished chunks to the sink; a stop request drains the chunks in flight. */
 #include "hwnas/farm.h"
 
 #include <stdint.h>
@@ -20,81 +21,128 @@ int hw_mpi_check(int mpi_rc, const char *what, hw_err *err)
                    len, s);
 }
 
+/* The next run of at most chunk undone items at or after *next; count 0 = none left. */
+static void next_chunk(const hw_farm_job *job, size_t *next, size_t *first, size_t *count)
+{
+    while (*next < job->n_items && job->done && job->done[*next])
+        (*next)++;
+    *first = *next, *count = 0;
+    while (*next < job->n_items && *count < job->chunk && !(job->done && job->done[*next]))
+        (*next)++, (*count)++;
+}
+
+static size_t n_done_before(const hw_farm_job *job)
+{
+    size_t n = 0;
+    for (size_t i = 0; job->done && i < job->n_items; i++)
+        n += job->done[i] != 0;
+    return n;
+}
+
+static int stopping(const hw_farm_job *job) { return job->stop && *job->stop; }
+
 static int run_alone(const hw_farm_job *job, hw_err *err)
 {
+    double *buf = hw_calloc(job->chunk * job->width, sizeof *buf, err);
+    size_t next = 0, first, count, done = n_done_before(job);
+    int rc = buf ? HW_OK : HW_ENOMEM;
     hw_progress pr;
     hw_progress_start(&pr, job->label, job->n_items, job->progress_s);
-    for (size_t first = 0; first < job->n_items; first += job->chunk) {
-        size_t count = job->n_items - first < job->chunk ? job->n_items - first : job->chunk;
-        int rc = job->work(first, count, job->result + first * job->width, job->ctx, err);
-        if (rc)
-            return rc;
-        hw_progress_update(&pr, first + count);
+    while (!rc && (next_chunk(job, &next, &first, &count), count > 0)) {
+        if (stopping(job)) {
+            rc = HW_ERESUME;
+            break;
+        }
+        rc = job->work(first, count, buf, job->ctx, err);
+        if (!rc)
+            rc = job->sink(first, count, buf, job->sink_ctx, err);
+        hw_progress_update(&pr, done += count);
     }
-    hw_progress_finish(&pr, job->n_items);
-    return HW_OK;
+    if (!rc)
+        hw_progress_finish(&pr, done);
+    free(buf);
+    return rc;
 }
+
+typedef struct {
+    MPI_Comm comm;
+    const hw_farm_job *job;
+    size_t next, done;
+    int active, failed, stopped;
+    int fail_rc; /* the first failure; workers are still stopped cleanly after it */
+    double *buf;
+} coord;
 
 /* Sends the next chunk to dest, or STOP when nothing is left or stopping. */
-static int hand_out(MPI_Comm comm, int dest, const hw_farm_job *job, size_t *next, int stopping,
-                    int *active, hw_err *err)
+static int hand_out(coord *c, int dest, hw_err *err)
 {
-    if (stopping || *next >= job->n_items) {
-        (*active)--;
-        return hw_mpi_check(MPI_Send(NULL, 0, MPI_BYTE, dest, TAG_STOP, comm), "MPI_Send(stop)", err);
+    size_t first = 0, count = 0;
+    if (!c->failed && !(c->stopped = c->stopped || stopping(c->job)))
+        next_chunk(c->job, &c->next, &first, &count);
+    if (count == 0) {
+        c->active--;
+        return hw_mpi_check(MPI_Send(NULL, 0, MPI_BYTE, dest, TAG_STOP, c->comm), "MPI_Send(stop)", err);
     }
-    uint64_t w[2] = {*next, job->n_items - *next < job->chunk ? job->n_items - *next : job->chunk};
-    *next += w[1];
-    return hw_mpi_check(MPI_Send(w, 2, MPI_UINT64_T, dest, TAG_WORK, comm), "MPI_Send(work)", err);
+    uint64_t w[2] = {first, count};
+    return hw_mpi_check(MPI_Send(w, 2, MPI_UINT64_T, dest, TAG_WORK, c->comm), "MPI_Send(work)", err);
 }
 
-/* Receives the data of a chunk whose header came from src. */
-static int take_result(MPI_Comm comm, int src, const hw_farm_job *job, hw_err *err, size_t *done)
+/* Receives a chunk's data from src and passes it to the sink. */
+static int take_result(coord *c, int src, hw_err *err)
 {
+    const hw_farm_job *job = c->job;
     uint64_t h[2];
-    int rc = hw_mpi_check(MPI_Recv(h, 2, MPI_UINT64_T, src, TAG_HDR, comm, MPI_STATUS_IGNORE),
+    int rc = hw_mpi_check(MPI_Recv(h, 2, MPI_UINT64_T, src, TAG_HDR, c->comm, MPI_STATUS_IGNORE),
                           "MPI_Recv(header)", err);
-    if (rc)
-        return rc;
-    if (h[0] + h[1] > job->n_items)
+    if (!rc && (h[1] > job->chunk || h[0] + h[1] > job->n_items))
         return hw_errf(err, HW_EIO, "farm: worker %d returned an out-of-range chunk", src);
-    rc = hw_mpi_check(MPI_Recv(job->result + h[0] * job->width, (int)(h[1] * job->width), MPI_DOUBLE, src,
-                               TAG_DATA, comm, MPI_STATUS_IGNORE),
-                      "MPI_Recv(results)", err);
-    *done += h[1];
+    if (!rc)
+        rc = hw_mpi_check(MPI_Recv(c->buf, (int)(h[1] * job->width), MPI_DOUBLE, src, TAG_DATA, c->comm,
+                                   MPI_STATUS_IGNORE), "MPI_Recv(results)", err);
+    if (!rc && !c->failed && (c->fail_rc = job->sink(h[0], h[1], c->buf, job->sink_ctx, err)) != HW_OK)
+        c->failed = 1; /* e.g. the disk is full: stop handing out work, drain the workers */
+    c->done += h[1];
+    return rc;
+}
+
+static int take_error(coord *c, int src, hw_err *err)
+{
+    char msg[sizeof err->msg] = {0};
+    int rc = hw_mpi_check(MPI_Recv(msg, (int)sizeof msg - 1, MPI_CHAR, src, TAG_ERR, c->comm, MPI_STATUS_IGNORE),
+                          "MPI_Recv(error)", err);
+    if (!rc && !c->failed)
+        c->fail_rc = hw_errf(err, HW_EIO, "rank %d: %s", src, msg);
+    c->failed = 1;
     return rc;
 }
 
 static int coordinate(MPI_Comm comm, int size, const hw_farm_job *job, hw_err *err)
 {
-    size_t next = 0, done = 0;
-    int active = size - 1, failed = 0;
+    coord c = {comm, job, 0, n_done_before(job), size - 1, 0, 0, HW_OK, NULL};
+    if (!(c.buf = hw_calloc(job->chunk * job->width, sizeof *c.buf, err)))
+        return HW_ENOMEM;
     hw_progress pr;
     hw_progress_start(&pr, job->label, job->n_items, job->progress_s);
-    while (active > 0) {
+    int rc = HW_OK;
+    while (!rc && c.active > 0) {
         MPI_Status st;
-        int rc = hw_mpi_check(MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm, &st), "MPI_Probe", err);
-        if (rc)
-            return rc;
-        if (st.MPI_TAG == TAG_ERR) {
-            char msg[sizeof err->msg] = {0};
-            MPI_Recv(msg, (int)sizeof msg - 1, MPI_CHAR, st.MPI_SOURCE, TAG_ERR, comm, MPI_STATUS_IGNORE);
-            if (!failed)
-                hw_errf(err, HW_EIO, "rank %d: %s", st.MPI_SOURCE, msg);
-            failed = 1;
-        } else if (st.MPI_TAG == TAG_READY) {
+        rc = hw_mpi_check(MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm, &st), "MPI_Probe", err);
+        if (!rc && st.MPI_TAG == TAG_ERR)
+            rc = take_error(&c, st.MPI_SOURCE, err);
+        else if (!rc && st.MPI_TAG == TAG_READY)
             rc = hw_mpi_check(MPI_Recv(NULL, 0, MPI_BYTE, st.MPI_SOURCE, TAG_READY, comm, MPI_STATUS_IGNORE),
                               "MPI_Recv(ready)", err);
-        } else {
-            rc = take_result(comm, st.MPI_SOURCE, job, err, &done);
-            hw_progress_update(&pr, done);
+        else if (!rc) {
+            rc = take_result(&c, st.MPI_SOURCE, err);
+            hw_progress_update(&pr, c.done);
         }
-        if (rc || (rc = hand_out(comm, st.MPI_SOURCE, job, &next, failed, &active, err)))
-            return rc;
+        if (!rc)
+            rc = hand_out(&c, st.MPI_SOURCE, err);
     }
-    if (!failed)
-        hw_progress_finish(&pr, done);
-    return failed ? HW_EIO : HW_OK;
+    free(c.buf);
+    if (!rc && !c.failed && !c.stopped)
+        hw_progress_finish(&pr, c.done);
+    return rc ? rc : c.failed ? c.fail_rc : c.stopped ? HW_ERESUME : HW_OK;
 }
 
 static int serve(MPI_Comm comm, const hw_farm_job *job, hw_err *err)
@@ -127,12 +175,17 @@ static int serve(MPI_Comm comm, const hw_farm_job *job, hw_err *err)
 
 int hw_farm_run(MPI_Comm comm, const hw_farm_job *job, hw_err *err)
 {
-    int rank, size;
+    int rank, size, rc;
     MPI_Comm_rank(comm, &rank);
     MPI_Comm_size(comm, &size);
     if (job->chunk == 0 || job->width == 0)
         return hw_errf(err, HW_EINPUT, "farm: chunk and width must be positive");
     if (size == 1)
         return run_alone(job, err);
-    return rank == 0 ? coordinate(comm, size, job, err) : serve(comm, job, err);
+    rc = rank == 0 ? coordinate(comm, size, job, err) : serve(comm, job, err);
+    int all = rc;
+    if (hw_mpi_check(MPI_Bcast(&all, 1, MPI_INT, 0, comm), "MPI_Bcast(farm status)", err) == HW_OK && rank != 0 &&
+        !rc)
+        rc = all == HW_ERESUME ? HW_ERESUME : rc;
+    return rc;
 }

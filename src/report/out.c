@@ -32,6 +32,14 @@ int hw_out_commit(hw_out *o, hw_err *err)
     return HW_OK;
 }
 
+void hw_out_abort(hw_out *o)
+{
+    if (o->f)
+        fclose(o->f);
+    o->f = NULL;
+    unlink(o->tmp);
+}
+
 void hw_out_num(FILE *f, const char *fmt, double v)
 {
     if (isnan(v))

@@ -55,7 +55,7 @@ static void heatmap_script(FILE *f, const hw_campaign *c)
  * has them (else at predicted latency / the rank_by score), and the true front. */
 static void pareto_panel(FILE *f, const hw_campaign *c, const hw_device *d)
 {
-    int truth = d->n_true_front > 0, acc = c->acc_col >= 0;
+    int truth = d->true_front.n > 0, acc = c->acc_col >= 0;
     fprintf(f, "set title '%s%s'\nset xlabel '%s latency ms'\nset ylabel '%s'\n", d->name,
             d->is_proxy ? " (proxy)" : "", truth ? "true" : "predicted", acc ? "accuracy" : c->score[c->rank_by]->name);
     fprintf(f, "plot 'pareto_%s.csv' using (strcol(1) eq 'predicted' ? $%d : 1/0):%d with points pt 7 ps 0.5 "

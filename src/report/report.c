@@ -6,12 +6,11 @@
 
 #include "hwnas/report.h"
 
-int hw_report_csvs(const hw_campaign *c, const char *dir, hw_err *err);
+int hw_report_csvs(hw_campaign *c, const char *dir, hw_err *err);
 int hw_report_summary(const hw_campaign *c, const char *dir, hw_err *err);
 int hw_report_markdown(const hw_campaign *c, const char *dir, int with_plots, hw_err *err);
 
-/* mkdir -p */
-static int make_dirs(const char *dir, hw_err *err)
+int hw_make_dirs(const char *dir, hw_err *err)
 {
     char buf[HW_PATH_MAX];
     snprintf(buf, sizeof buf, "%s", dir);
@@ -28,9 +27,9 @@ static int make_dirs(const char *dir, hw_err *err)
     }
 }
 
-int hw_report_write_all(const hw_campaign *c, const char *dir, hw_err *err)
+int hw_report_write_all(hw_campaign *c, const char *dir, hw_err *err)
 {
-    int rc = make_dirs(dir, err);
+    int rc = hw_make_dirs(dir, err);
     if (!rc)
         rc = hw_report_csvs(c, dir, err);
     if (!rc)

@@ -28,7 +28,7 @@ static void json_device(FILE *f, const hw_device *d)
     fprintf(f, ", \"n_samples\": %zu, \"decision\": \"%s\", \"hv_ratio\": ", d->n_samples,
             d->is_proxy ? "proxy" : d->fit.reuse ? "reuse" : "adapted");
     json_num(f, d->hv_ratio);
-    fprintf(f, ", \"front_size\": %zu}", d->n_front);
+    fprintf(f, ", \"front_size\": %zu}", d->front.n);
 }
 
 int hw_report_summary(const hw_campaign *c, const char *dir, hw_err *err)

@@ -1,12 +1,13 @@
 /* CSV reports: candidates, device monotonicity, AdaProxy decisions, proxy
  * correlations and the per-device Pareto fronts. */
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "hwnas/report.h"
 
-int hw_report_csvs(const hw_campaign *c, const char *dir, hw_err *err);
+int hw_report_csvs(hw_campaign *c, const char *dir, hw_err *err);
 
 #define G "%.10g"
 #define R "%.6f"
@@ -22,12 +23,15 @@ static void cand_prefix(FILE *f, const hw_campaign *c, uint32_t key)
     fprintf(f, ",%s", s);
 }
 
-static int write_candidates(const hw_campaign *c, const char *dir, hw_err *err)
+static int write_candidates(hw_campaign *c, const char *dir, hw_err *err)
 {
     hw_out o;
-    int rc = hw_out_open(&o, dir, "candidates.csv", err);
-    if (rc)
+    double *row = hw_calloc(c->width, sizeof *row, err);
+    int rc = row ? hw_out_open(&o, dir, "candidates.csv", err) : HW_ENOMEM;
+    if (rc) {
+        free(row);
         return rc;
+    }
     fputs("arch_index,arch_str", o.f);
     for (size_t s = 0; s < c->n_scores; s++)
         fprintf(o.f, ",%s", c->score[s]->name);
@@ -38,8 +42,9 @@ static int write_candidates(const hw_campaign *c, const char *dir, hw_err *err)
     if (c->acc_col >= 0)
         fprintf(o.f, ",%s", c->plan.accuracy.column);
     fputc('\n', o.f);
-    for (size_t i = 0; i < c->n_cand; i++) {
-        const double *row = c->result + i * c->width;
+    for (size_t i = 0; !rc && i < c->n_cand; i++) {
+        if ((rc = hw_campaign_row(c, i, row, err)))
+            break;
         cand_prefix(o.f, c, c->cand[i]);
         for (size_t j = 0; j < c->width; j++)
             fputc(',', o.f), hw_out_num(o.f, G, row[j]);
@@ -48,6 +53,11 @@ static int write_candidates(const hw_campaign *c, const char *dir, hw_err *err)
         if (c->acc_col >= 0)
             fputc(',', o.f), hw_out_num(o.f, G, hw_campaign_true_acc(c, c->cand[i]));
         fputc('\n', o.f);
+    }
+    free(row);
+    if (rc) {
+        hw_out_abort(&o);
+        return rc;
     }
     return hw_out_commit(&o, err);
 }
@@ -121,14 +131,20 @@ static int write_proxies(const hw_campaign *c, const char *dir, hw_err *err)
     return hw_out_commit(&o, err);
 }
 
-static void front_rows(FILE *f, const hw_campaign *c, size_t d, const char *kind, const size_t *idx, size_t n)
+/* Rows of a front; the predicted front carries its scores and latencies, the
+ * true front's come from the stored score vectors and the device predictor. */
+static void front_rows(FILE *f, const hw_campaign *c, size_t d, const char *kind, const hw_front *fr)
 {
-    for (size_t k = 0; k < n; k++) {
-        size_t i = idx[k];
+    for (size_t k = 0; k < fr->n; k++) {
+        size_t i = fr->idx[k];
+        double x[HW_NB201_ONEHOT];
+        hw_nb201_arch a;
+        hw_nb201_from_key(c->cand[i], &a);
+        hw_nb201_onehot(&a, x);
         fprintf(f, "%s,", kind);
         cand_prefix(f, c, c->cand[i]);
-        fputc(',', f), hw_out_num(f, G, c->result[i * c->width + (size_t)c->rank_by]);
-        fputc(',', f), hw_out_num(f, G, c->result[i * c->width + c->n_scores + d]);
+        fputc(',', f), hw_out_num(f, G, c->scores[i * c->n_scores + (size_t)c->rank_by]);
+        fputc(',', f), hw_out_num(f, G, hw_devpred_eval(&c->dev[d].pred, x, c->proxy_lat[c->cand[i]]));
         fputc(',', f), hw_out_num(f, G, hw_campaign_true_acc(c, c->cand[i]));
         fputc(',', f), hw_out_num(f, G, hw_campaign_true_lat(c, d, c->cand[i]));
         fputc('\n', f);
@@ -145,12 +161,12 @@ static int write_pareto(const hw_campaign *c, size_t d, const char *dir, hw_err 
         return rc;
     fprintf(o.f, "front,arch_index,arch_str,%s,pred_latency_ms,true_accuracy,true_latency_ms\n",
             c->score[c->rank_by]->name);
-    front_rows(o.f, c, d, "predicted", c->dev[d].front, c->dev[d].n_front);
-    front_rows(o.f, c, d, "true", c->dev[d].true_front, c->dev[d].n_true_front);
+    front_rows(o.f, c, d, "predicted", &c->dev[d].front);
+    front_rows(o.f, c, d, "true", &c->dev[d].true_front);
     return hw_out_commit(&o, err);
 }
 
-int hw_report_csvs(const hw_campaign *c, const char *dir, hw_err *err)
+int hw_report_csvs(hw_campaign *c, const char *dir, hw_err *err)
 {
     int rc = write_candidates(c, dir, err);
     if (!rc)

@@ -5,6 +5,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Keeps the message one line: control characters quoted from a hostile file (a newline in a config string,
+ * an escape sequence in a CSV cell) become '?'. */
+static void one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            *s = '?';
+}
+
 int hw_errf(hw_err *err, int code, const char *fmt, ...)
 {
     if (err) {
@@ -12,6 +21,7 @@ int hw_errf(hw_err *err, int code, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(err->msg, sizeof err->msg, fmt, ap);
         va_end(ap);
+        one_line(err->msg);
         err->code = code;
     }
     return code;

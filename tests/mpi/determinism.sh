@@ -29,19 +29,7 @@ run() { # NAME NP
         { cat "$TMP/$1.log"; fail "-np $2 ($1) exited non-zero"; }
     echo "ran -np $2 into $1 in $((SECONDS - t0)) s"
 }
-# comparable copy of DIR's files in DIR.cmp
-normalise() {
-    local d=$TMP/$1/det c=$TMP/$1.cmp
-    mkdir -p "$c"
-    cp -p "$d"/* "$c"/
-    [ -f "$c/adaproxy.csv" ] && awk -F, -v OFS=, '{ NF--; print }' "$d/adaproxy.csv" >"$c/adaproxy.csv"
-    [ -f "$c/summary.json" ] && grep -v -E '^ *"(wall_s|ranks)":' "$d/summary.json" >"$c/summary.json"
-    # report.md without the paragraph that follows its "# " title
-    [ -f "$c/report.md" ] && awk 'state == 0 { print; if (/^# /) state = 1; next }
-                                  state == 1 { if (NF) state = 2; else print; next }
-                                  state == 2 { if (!NF) { state = 3; print }; next }
-                                  { print }' "$d/report.md" >"$c/report.md"
-}
+normalise() { normalise_results "$TMP/$1/det" "$TMP/$1.cmp"; }
 run np1 1; run np2 2; run np3 3; run np2b 2
 for r in np1 np2 np3 np2b; do normalise $r; done
 [ "$(ls "$TMP/np1.cmp" | wc -l)" -ge 8 ] || fail "np1 wrote only: $(ls "$TMP/np1.cmp")"
