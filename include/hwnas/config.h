@@ -14,7 +14,9 @@
 #define HW_PATH_MAX 4096
 #define HW_NAME_MAX 128
 
-typedef enum { HW_SELECT_ALL, HW_SELECT_SAMPLE, HW_SELECT_FILE } hw_select;
+/* all: every arch; sample: n distinct archs; file: a list; repeat: n seeded draws
+ * WITH replacement (any n, for scale tests: 1,000,000 candidates). */
+typedef enum { HW_SELECT_ALL, HW_SELECT_SAMPLE, HW_SELECT_FILE, HW_SELECT_REPEAT } hw_select;
 typedef enum { HW_DECIDE_CV, HW_DECIDE_THRESHOLD } hw_decide;      /* latency.decision */
 typedef enum { HW_LAMBDA_CV, HW_LAMBDA_HOLDOUT } hw_lambda_select; /* latency.lambda_select */
 
@@ -27,7 +29,7 @@ typedef struct hw_plan {
     uint64_t seed;                   /* default 1 */
 
     hw_select select;                /* candidates.select, default all */
-    size_t sample_n;                 /* candidates.n (select = "sample") */
+    size_t sample_n;                 /* candidates.n (select = "sample" or "repeat") */
     char select_path[HW_PATH_MAX];   /* candidates.path resolved against the config dir */
     int select_line;
 

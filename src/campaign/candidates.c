@@ -126,6 +126,19 @@ static int select_file(hw_campaign *c, hw_err *err)
     return rc;
 }
 
+/* n seeded draws with replacement, in draw order (scale tests). */
+static int select_repeat(hw_campaign *c, size_t n, hw_err *err)
+{
+    if (!(c->cand = hw_calloc(n, sizeof *c->cand, err)))
+        return HW_ENOMEM;
+    hw_rng r;
+    hw_rng_seed(&r, c->plan.seed, hw_hash_str("candidates-repeat"));
+    for (size_t i = 0; i < n; i++)
+        c->cand[i] = (uint32_t)hw_rng_below(&r, HW_NB201_N_ARCHS);
+    c->n_cand = n;
+    return HW_OK;
+}
+
 int hw_campaign_select(hw_campaign *c, hw_err *err)
 {
     switch (c->plan.select) {
@@ -136,6 +149,8 @@ int hw_campaign_select(hw_campaign *c, hw_err *err)
         return select_all_or_sample(c, c->plan.sample_n, err);
     case HW_SELECT_FILE:
         return select_file(c, err);
+    case HW_SELECT_REPEAT:
+        return select_repeat(c, c->plan.sample_n, err);
     default:
         return select_all_or_sample(c, HW_NB201_N_ARCHS, err);
     }

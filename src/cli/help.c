@@ -8,7 +8,7 @@ void hw_cmd_help(void)
 {
     puts("hwnas - hardware-aware zero-shot NAS campaigns (MPI)\n\n"
          "usage:\n"
-         "  hwnas run CONFIG [--output-dir DIR] [--seed N]\n"
+         "  hwnas run CONFIG [--output-dir DIR] [--seed N] [--resume]\n"
          "      Run the campaign described by the libconfig file CONFIG: score every candidate, predict its\n"
          "      latency on every target device from ONE proxy device (OneProxy reuse or AdaProxy adaptation\n"
          "      from train_samples + val_samples measured target latencies), and write candidates.csv,\n"
@@ -16,6 +16,9 @@ void hw_cmd_help(void)
          "      report.md (+ PNG figures with gnuplot) into OUTPUT_DIR/<campaign>/.\n"
          "      --output-dir DIR   override output_dir of the config (default \"results\")\n"
          "      --seed N           override seed of the config (e.g. to repeat a campaign over seeds)\n"
+         "      --resume           continue an interrupted run from OUTPUT_DIR/<campaign>/journal.bin\n"
+         "                         (starts afresh when there is no journal; without --resume an existing\n"
+         "                         journal is an error, so finished work is never thrown away silently)\n"
          "  hwnas --help | --version\n\n"
          "examples:\n"
          "  bin/hwnas run configs/default.cfg\n"
@@ -27,7 +30,9 @@ void hw_cmd_help(void)
          "  OPENBLAS_CORETYPE     set automatically (SkylakeX / Haswell) when OpenBLAS misdetects the CPU\n"
          "  OPENBLAS_NUM_THREADS  BLAS threads per rank (default 1)\n\n"
          "exit status: 0 ok, 2 bad input (config, CSV, arch string, command line), 3 I/O or MPI failure,\n"
-         "4 numerical failure.\n\n"
+         "4 numerical failure, 6 the campaign directory is in use by another run (lock), 75 stopped by\n"
+         "SIGTERM/SIGINT (e.g. Slurm's time limit or preemption): every finished candidate is in the\n"
+         "journal, continue with --resume.\n\n"
          "score proxies (score.proxies):");
     for (const hw_proxy_def *p = hw_proxy_all(); p->name; p++)
         printf("  %-10s %s [%s]\n", p->name, p->summary, p->unit);

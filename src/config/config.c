@@ -506,7 +506,7 @@ static int only_with(const ctx *c, const config_setting_t *g, const char *name, 
 
 static int load_candidates(const ctx *c, const config_setting_t *root, hw_plan *p)
 {
-    static const char *const modes[] = {"all", "sample", "file", NULL};
+    static const char *const modes[] = {"all", "sample", "file", "repeat", NULL};
     char rel[HW_PATH_MAX];
     config_setting_t *g;
     int mode = HW_SELECT_ALL;
@@ -516,9 +516,9 @@ static int load_candidates(const ctx *c, const config_setting_t *root, hw_plan *
         return 0;
     TRY(get_enum(c, g, "select", modes, &mode, &p->select_line));
     p->select = (hw_select)mode;
-    TRY(only_with(c, g, "n", mode == HW_SELECT_SAMPLE, "sample"));
+    TRY(only_with(c, g, "n", mode == HW_SELECT_SAMPLE || mode == HW_SELECT_REPEAT, "sample"));
     TRY(only_with(c, g, "path", mode == HW_SELECT_FILE, "file"));
-    if (mode == HW_SELECT_SAMPLE) {
+    if (mode == HW_SELECT_SAMPLE || mode == HW_SELECT_REPEAT) {
         TRY(require(c, g, "n"));
         TRY(get_i64(c, g, "n", 1, LLONG_MAX, &n, &p->select_line));
         p->sample_n = (size_t)n;

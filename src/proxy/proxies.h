@@ -5,6 +5,8 @@
 
 int hw_proxy_params(const hw_nb201_arch *a, long arch_index, const hw_proxy_env *env, double *score,
                     hw_err *err);
+int hw_proxy_noop(const hw_nb201_arch *a, long arch_index, const hw_proxy_env *env, double *score,
+                  hw_err *err);
 int hw_proxy_flops(const hw_nb201_arch *a, long arch_index, const hw_proxy_env *env, double *score,
                    hw_err *err);
 

@@ -6,6 +6,7 @@
 static const hw_proxy_def PROXIES[] = {
     {"params", "M", "number of parameters incl. BN affine (NB201 API convention)", hw_proxy_params},
     {"flops", "MFLOPs", "conv + linear multiply-accumulates per image (NB201 API convention)", hw_proxy_flops},
+    {"noop", "-", "always 0: measures the farm's own overhead (coordinator throughput)", hw_proxy_noop},
     {NULL, NULL, NULL, NULL},
 };
 
