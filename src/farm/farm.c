@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hwnas/progress.h"
 
@@ -116,6 +117,27 @@ static int take_error(coord *c, int src, hw_err *err)
     return rc;
 }
 
+/* Waits for the next message without hogging a core: Open MPI's blocking
+ * probe busy-polls, which oversubscribed ranks (rank 0 beside the workers on
+ * the same cores) cannot spare. Spins for up to 200 us (messages that come
+ * fast are served at once), then sleeps 50 us .. 2 ms between polls. */
+static int wait_message(MPI_Comm comm, MPI_Status *st, hw_err *err)
+{
+    double spin_until = hw_now() + 200e-6;
+    long nap_ns = 50000;
+    for (;;) {
+        int flag = 0;
+        int rc = hw_mpi_check(MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm, &flag, st), "MPI_Iprobe", err);
+        if (rc || flag)
+            return rc;
+        if (hw_now() < spin_until)
+            continue;
+        struct timespec ts = {0, nap_ns};
+        nanosleep(&ts, NULL);
+        nap_ns = nap_ns < 2000000 ? 2 * nap_ns : 2000000;
+    }
+}
+
 static int coordinate(MPI_Comm comm, int size, const hw_farm_job *job, hw_err *err)
 {
     coord c = {comm, job, 0, n_done_before(job), size - 1, 0, 0, HW_OK, NULL};
@@ -126,7 +148,7 @@ static int coordinate(MPI_Comm comm, int size, const hw_farm_job *job, hw_err *e
     int rc = HW_OK;
     while (!rc && c.active > 0) {
         MPI_Status st;
-        rc = hw_mpi_check(MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, comm, &st), "MPI_Probe", err);
+        rc = wait_message(comm, &st, err);
         if (!rc && st.MPI_TAG == TAG_ERR)
             rc = take_error(&c, st.MPI_SOURCE, err);
         else if (!rc && st.MPI_TAG == TAG_READY)
