@@ -18,7 +18,7 @@ TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 CONFIG   ?= configs/default.cfg
 NP       ?= 2
 
-.PHONY: all deps run check check-unit check-mpi check-cli asan bench clean help
+.PHONY: all deps run check check-slurm check-unit check-mpi check-cli asan bench clean help
 
 all: $(BIN)/hwnas
 
@@ -26,7 +26,10 @@ help:
 	@echo "make            build bin/hwnas"
 	@echo "make run        install missing Debian packages, build, run $(CONFIG) on NP=$(NP) ranks"
 	@echo "make check      install missing packages, build, run every test (unit, CLI, MPI)"
+	@echo "make check-slurm  (root) run jobs/*.sbatch for real on a throw-away local Slurm cluster"
 	@echo "make asan       the unit and CLI tests under AddressSanitizer + UBSan"
+	@echo "make fuzz       libFuzzer on the config, CSV, arch-string and journal readers (FUZZ_SECONDS=$(FUZZ_SECONDS) each)"
+	@echo "make valgrind   the unit tests under valgrind (memory errors, definite leaks)"
 	@echo "make bench      timed full campaign (15,625 archs x every nb201.csv device)"
 	@echo "make clean      remove build/ and bin/"
 
@@ -56,6 +59,10 @@ check: deps
 	@$(MAKE) --no-print-directory all $(TEST_BIN)
 	@BUILD=$(BUILD) BIN=$(BIN) tests/run-all.sh
 
+check-slurm: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/check-slurm.sh
+
 check-unit: all $(TEST_BIN)
 	@BUILD=$(BUILD) BIN=$(BIN) tests/run-all.sh unit
 
@@ -65,6 +72,18 @@ asan:
 	  build-asan/bin/hwnas $(TEST_SRC:tests/unit/%.c=build-asan/tests/%)
 	@ASAN_OPTIONS=detect_leaks=1:fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
 	  BUILD=build-asan BIN=build-asan/bin tests/run-all.sh unit cli
+
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz valgrind
+
+fuzz:
+	@scripts/install-deps.sh fuzz
+	@tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+valgrind:
+	@scripts/install-deps.sh valgrind
+	@$(MAKE) --no-print-directory $(TEST_BIN)
+	@BUILD=$(BUILD) tests/valgrind.sh
 
 bench: deps all
 	@scripts/bench.sh

@@ -1,11 +1,18 @@
 #!/usr/bin/env bash
-# scripts/install-deps.sh - installs the Debian 12 packages hwnas needs (see INSTALL).
+# scripts/install-deps.sh [fuzz|valgrind] - installs the Debian 12 packages hwnas needs (see INSTALL),
+# plus the optional group's.
 # Silent and exit 0 when everything is installed. Otherwise installs the missing
 # ones with apt-get (as root, or through passwordless sudo), or prints the
 # command to run and exits 1.
 set -u
 pkgs="build-essential pkg-config libopenmpi-dev openmpi-bin libopenblas-dev liblapacke-dev
       libconfig-dev libcmocka-dev gnuplot-nox"
+case ${1:-} in # optional group on top of the base packages: `make fuzz`, `make valgrind`
+"") ;;
+fuzz) pkgs="$pkgs clang libclang-rt-14-dev llvm" ;; # libFuzzer + sanitizer runtimes, llvm-symbolizer
+valgrind) pkgs="$pkgs valgrind" ;;
+*) echo "usage: $0 [fuzz|valgrind]" >&2; exit 2 ;;
+esac
 missing=()
 for p in $pkgs; do
     [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
