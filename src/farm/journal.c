@@ -94,7 +94,8 @@ static int read_record(hw_journal *j, long fsize, uint64_t *first, uint64_t *cou
     uint32_t magic, width, c32;
     memcpy(&magic, h, 4), memcpy(first, h + 4, 8), memcpy(&c32, h + 12, 4), memcpy(&width, h + 16, 4);
     *count = c32;
-    if (magic != R_MAGIC || width != j->width || *count == 0 || *first > j->n_items || *count > j->n_items - *first)
+    if (magic != R_MAGIC || width == 0 || width != j->width || *count == 0 || *first > j->n_items ||
+        *count > j->n_items - *first)
         return 0;
     if (*count > (UINT64_MAX / sizeof(double)) / width)
         return 0;
@@ -212,7 +213,8 @@ static int cmp_rec(const void *a, const void *b)
 
 int hw_journal_index(hw_journal *j, hw_err *err)
 {
-    qsort(j->rec, j->n_rec, sizeof *j->rec, cmp_rec);
+    if (j->n_rec) /* qsort(NULL, 0) is undefined */
+        qsort(j->rec, j->n_rec, sizeof *j->rec, cmp_rec);
     size_t kept = 0;
     uint64_t next = 0;
     for (size_t r = 0; r < j->n_rec; r++) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One campaign (2000 sampled archs, proxy pixel3, 4 targets, farm chunk 37 so that
-# the chunks are uneven) at -np 1, 2 and 3, and twice at -np 2: every output file
+# the chunks are uneven) at -np 1, 2, 3 and 4, and twice at -np 2: every output file
 # must be byte-identical, whatever the number of ranks and the order in which
 # the ranks return their chunks. Excluded, because they are measurements, not
 # results (README.md, "Determinism"): adaproxy.csv's last column (fit_ms, the
@@ -30,12 +30,12 @@ run() { # NAME NP
     echo "ran -np $2 into $1 in $((SECONDS - t0)) s"
 }
 normalise() { normalise_results "$TMP/$1/det" "$TMP/$1.cmp"; }
-run np1 1; run np2 2; run np3 3; run np2b 2
-for r in np1 np2 np3 np2b; do normalise $r; done
+run np1 1; run np2 2; run np3 3; run np4 4; run np2b 2
+for r in np1 np2 np3 np4 np2b; do normalise $r; done
 [ "$(ls "$TMP/np1.cmp" | wc -l)" -ge 8 ] || fail "np1 wrote only: $(ls "$TMP/np1.cmp")"
 head -1 "$TMP/np1/det/adaproxy.csv" | grep -q ',fit_ms$' || fail "adaproxy.csv's last column is no longer fit_ms"
 bad=0
-for r in np2 np3 np2b; do
+for r in np2 np3 np4 np2b; do
     files=$( (ls "$TMP/np1.cmp"; ls "$TMP/$r.cmp") | sort -u)
     for f in $files; do
         if ! cmp -s "$TMP/np1.cmp/$f" "$TMP/$r.cmp/$f"; then
@@ -46,4 +46,4 @@ for r in np2 np3 np2b; do
     done
 done
 [ $bad -eq 0 ] || fail "$bad file(s) differ"
-echo "ok: $(ls "$TMP/np1.cmp" | wc -l) files identical at -np 1, 2, 3 and 2 again:" $(ls "$TMP/np1.cmp")
+echo "ok: $(ls "$TMP/np1.cmp" | wc -l) files identical at -np 1, 2, 3, 4 and 2 again:" $(ls "$TMP/np1.cmp")
