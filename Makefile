@@ -36,7 +36,7 @@ help:
 deps:
 	@scripts/install-deps.sh
 
-$(BUILD)/%.o: %.c $(wildcard include/hwnas/*.h)
+$(BUILD)/%.o: %.c $(wildcard include/hwnas/*.h) $(shell find src -name '*.h')
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 

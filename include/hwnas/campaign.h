@@ -64,6 +64,9 @@ typedef struct hw_campaign {
     const hw_proxy_def **score;
     int rank_by;            /* index into score */
     hw_proxy_env env;
+    hw_batches batches;     /* score.data batches (every rank) when a proxy needs data; env.data points here */
+    hw_nn_ws ws;            /* per rank: the engine's reused memory (env.zc.ws) */
+    hw_zc_cache zc_cache;   /* per rank: env.cache */
 
     size_t n_mat;           /* device x device monotonicity over the table rows: table columns + measured devices */
     char **mat_name;        /* borrowed names */
@@ -79,6 +82,10 @@ typedef struct hw_campaign {
     uint64_t fingerprint;   /* of config, seed, candidates and fitted predictors */
     size_t n_resumed;       /* candidates found in the journal at start */
     double *scores;         /* rank 0 after evaluate: n_cand x n_scores */
+    /* ZiCo-BC beta sweep (when zico and zico_bc are both scored and accuracy is known):
+     * ZiCo-BC(beta) = ZiCo - beta T, T = (ZiCo - ZiCo-BC(score.zico_bc_beta)) / score.zico_bc_beta */
+    size_t n_sweep;
+    double sweep_beta[8], sweep_srcc[8], sweep_kendall[8], sweep_depth[8], sweep_width[8];
     int ranks;
     double wall_s;
     /* Test hooks, read from the environment on every rank (tests/mpi/resume.sh):

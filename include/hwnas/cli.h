@@ -5,6 +5,11 @@
 #define HWNAS_CLI_H
 
 int hw_cmd_run(int argc, char **argv);
+/* `hwnas suggest-measurements CONFIG --n N [--device NAME] [--seed S]`: the N
+ * most informative archs to measure on a new device (CSV on stdout). */
+int hw_cmd_suggest(int argc, char **argv);
+/* `hwnas bench-fewshot [--seeds S] [--data-dir DIR]`: few-shot latency benchmark. */
+int hw_cmd_bench_fewshot(int argc, char **argv);
 void hw_cmd_help(void);
 /* ../shared/data seen from the repository root (the parent of bin/). */
 void hw_default_data_dir(char *buf, unsigned long len);

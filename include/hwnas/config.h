@@ -19,6 +19,8 @@
 typedef enum { HW_SELECT_ALL, HW_SELECT_SAMPLE, HW_SELECT_FILE, HW_SELECT_REPEAT } hw_select;
 typedef enum { HW_DECIDE_CV, HW_DECIDE_THRESHOLD } hw_decide;      /* latency.decision */
 typedef enum { HW_LAMBDA_CV, HW_LAMBDA_HOLDOUT } hw_lambda_select; /* latency.lambda_select */
+typedef enum { HW_METHOD_ADAPROXY, HW_METHOD_MULTIPROXY, HW_METHOD_DIRECT } hw_lat_method; /* latency.method */
+typedef enum { HW_SAMPLES_RANDOM, HW_SAMPLES_DIVERSE } hw_sample_select; /* latency.sample_select */
 
 typedef struct hw_plan {
     char config_path[HW_PATH_MAX];
@@ -51,6 +53,12 @@ typedef struct hw_plan {
         int cv_folds;                /* default 7 */
         double mu_min, mu_max;       /* ridge grid on normalised latencies, default 1e-6 .. 1e6 */
         int mu_steps;                /* default 49 */
+        hw_lat_method method;        /* default adaproxy; multiproxy / direct: include/hwnas/multiproxy.h */
+        char **sources;              /* NULL-terminated; {"*"} (default) = every table column and measured
+                                        device but the target; used by multiproxy and diverse selection */
+        size_t n_sources;
+        int sources_line;
+        hw_sample_select sample_select; /* default random; diverse = k-center in the sources' latency space */
     } latency;
 
     struct {
@@ -59,6 +67,16 @@ typedef struct hw_plan {
         int proxies_line;
         char rank_by[HW_NAME_MAX];   /* default: first proxy; must be one of proxies */
         int rank_by_line;
+        /* zero-shot proxies (zico, zico_bc, naswot, synflow, grad_norm, snip): */
+        char data[HW_PATH_MAX];      /* CIFAR binary records, relative to data_dir; default cifar10/data_batch_1_first1102.bin */
+        int data_line;
+        int classes;                 /* 10 (CIFAR-10) or 100 (CIFAR-100 fine labels); also the network's classes */
+        int batch_size;              /* 64 */
+        int zico_batches;            /* 2: ZiCo's number of batches (>= 2) */
+        int init;                    /* 0 "torch" (Kaiming-uniform a=sqrt5, the ZiCo code's default), 1 "kaiming_normal" */
+        int precision;               /* 0 "f32", 1 "f64" (engine precision; SynFlow is always f64) */
+        double zico_bc_beta;         /* 1.0 */
+        int zico_bc_map;             /* 0 "output", 1 "input": which map's H, W, C ZiCo-BC uses */
     } score;
 
     struct {

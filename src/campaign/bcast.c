@@ -37,6 +37,25 @@ static int bcast_scores(hw_campaign *c, int rank, MPI_Comm comm, hw_err *err)
     return rc;
 }
 
+/* The labelled batches of the zero-shot proxies, when rank 0 loaded them. */
+static int bcast_batches(hw_campaign *c, int rank, MPI_Comm comm, hw_err *err)
+{
+    hw_batches *b = &c->batches;
+    int32_t dims[4] = {b->n_batches, b->batch, b->side, b->classes};
+    int rc = bcast_bytes(dims, sizeof dims, comm, err);
+    if (rc || dims[0] == 0) {
+        c->env.data = rank == 0 ? c->env.data : NULL; /* rank 0's pointer came with the env bytes */
+        return rc;
+    }
+    b->n_batches = dims[0], b->batch = dims[1], b->side = dims[2], b->classes = dims[3];
+    size_t images = (size_t)dims[0] * (size_t)dims[1];
+    rc = bcast_array((void **)&b->x, images * 3 * (size_t)dims[2] * (size_t)dims[2], sizeof *b->x, rank, comm, err);
+    if (!rc)
+        rc = bcast_array((void **)&b->y, images, sizeof *b->y, rank, comm, err);
+    c->env.data = rc ? NULL : b;
+    return rc;
+}
+
 int hw_campaign_bcast(hw_campaign *c, MPI_Comm comm, hw_err *err)
 {
     int rank;
@@ -59,6 +78,10 @@ int hw_campaign_bcast(hw_campaign *c, MPI_Comm comm, hw_err *err)
         rc = bcast_array((void **)&c->dev, c->n_dev, sizeof *c->dev, rank, comm, err);
     if (!rc)
         rc = bcast_bytes(&c->env, sizeof c->env, comm, err);
+    if (!rc)
+        rc = bcast_batches(c, rank, comm, err);
+    c->env.zc.ws = &c->ws, c->env.cache = &c->zc_cache; /* this rank's scratch, not rank 0's pointers */
+    memset(&c->zc_cache, 0, sizeof c->zc_cache);
     if (!rc)
         rc = bcast_scores(c, rank, comm, err);
     if (rank != 0) /* pointers inside the copied devices belong to rank 0 */

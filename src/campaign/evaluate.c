@@ -207,6 +207,8 @@ static double hv_ratio(const hw_campaign *c, size_t d, const double *acc, hv_ref
     return r;
 }
 
+static int zico_bc_sweep(hw_campaign *c, const double *acc, hw_err *err);
+
 static int candidate_stats(hw_campaign *c, hw_err *err)
 {
     double *acc = hw_calloc(c->n_cand, sizeof *acc, err);
@@ -217,7 +219,76 @@ static int candidate_stats(hw_campaign *c, hw_err *err)
         c->dev[d].hv_ratio = hv_ratio(c, d, acc, ref[d]);
     if (!rc)
         rc = score_stats(c, acc, err);
+    if (!rc)
+        rc = zico_bc_sweep(c, acc, err);
     free(acc), free(ref);
+    return rc;
+}
+
+static int score_index(const hw_campaign *c, const char *name)
+{
+    for (size_t s = 0; s < c->n_scores; s++)
+        if (strcmp(c->score[s]->name, name) == 0)
+            return (int)s;
+    return -1;
+}
+
+/* Cell depth = conv edges; width = non-`none` edges into the output node (parallel branches). */
+static void cell_shape(uint32_t key, double *depth, double *width)
+{
+    hw_nb201_arch a;
+    hw_nb201_from_key(key, &a);
+    *depth = hw_nb201_conv_edges(&a);
+    *width = (a.op[3] != HW_OP_NONE) + (a.op[4] != HW_OP_NONE) + (a.op[5] != HW_OP_NONE);
+}
+
+/* (score, position) pairs: score descending, then position ascending. */
+static int cmp_desc(const void *x, const void *y)
+{
+    const double *a = x, *b = y;
+    if (a[0] != b[0])
+        return (a[0] < b[0]) - (a[0] > b[0]);
+    return (a[1] > b[1]) - (a[1] < b[1]);
+}
+
+/* Mean depth and width of the 100 best-scored candidates (ties: lower position first). */
+static void top_shape(const hw_campaign *c, const double *score, double *pair, double *depth, double *width)
+{
+    size_t n = c->n_cand, k = n < 100 ? n : 100;
+    for (size_t i = 0; i < n; i++)
+        pair[2 * i] = isnan(score[i]) ? -INFINITY : score[i], pair[2 * i + 1] = (double)i;
+    qsort(pair, n, 2 * sizeof *pair, cmp_desc);
+    double sd = 0, sw = 0;
+    for (size_t j = 0; j < k; j++) {
+        double d, w;
+        cell_shape(c->cand[(size_t)pair[2 * j + 1]], &d, &w);
+        sd += d, sw += w;
+    }
+    *depth = sd / (double)k, *width = sw / (double)k;
+}
+
+static int zico_bc_sweep(hw_campaign *c, const double *acc, hw_err *err)
+{
+    static const double betas[] = {0.0, 0.5, 1.0, 2.0};
+    int z = score_index(c, "zico"), zb = score_index(c, "zico_bc");
+    double b0 = c->env.zc.bc_beta;
+    if (z < 0 || zb < 0 || c->acc_col < 0 || b0 == 0)
+        return HW_OK;
+    size_t n = c->n_cand, S = c->n_scores;
+    double *v = hw_calloc(n, sizeof *v, err), *pair = hw_calloc(2 * n, sizeof *pair, err);
+    int rc = v && pair ? HW_OK : HW_ENOMEM;
+    for (size_t b = 0; !rc && b < sizeof betas / sizeof *betas; b++) {
+        for (size_t i = 0; i < n; i++) {
+            double zi = c->scores[i * S + (size_t)z], t = (zi - c->scores[i * S + (size_t)zb]) / b0;
+            v[i] = isinf(zi) ? zi : zi - betas[b] * t; /* degenerate archs keep -inf */
+        }
+        c->sweep_beta[b] = betas[b];
+        c->sweep_srcc[b] = hw_spearman(v, acc, n, NULL);
+        c->sweep_kendall[b] = hw_kendall_tau_b(v, acc, n, NULL);
+        top_shape(c, v, pair, &c->sweep_depth[b], &c->sweep_width[b]);
+        c->n_sweep = b + 1;
+    }
+    free(v), free(pair);
     return rc;
 }
 

@@ -142,6 +142,39 @@ static int load_tables(hw_campaign *c, hw_err *err)
     return rc ? rc : build_index_map(c, err);
 }
 
+/* Options of the zero-shot proxies and, when one of them reads images, the
+ * labelled batches (loaded once here, broadcast to the workers). */
+static int setup_env(hw_campaign *c, hw_err *err)
+{
+    const hw_plan *p = &c->plan;
+    int needs_data = 0;
+    for (size_t s = 0; s < c->n_scores; s++)
+        needs_data |= c->score[s]->needs_data, c->env.zc_together += c->score[s]->needs_data;
+    c->env.zc_together = c->env.zc_together >= 2;
+    c->env.net = hw_nb201_default(p->score.classes);
+    c->env.seed = p->seed;
+    hw_zc_opts_default(&c->env.zc);
+    c->env.zc.batch_size = p->score.batch_size, c->env.zc.n_batches = p->score.zico_batches;
+    c->env.zc.init = (hw_nn_init_scheme)p->score.init, c->env.zc.prec = (hw_nn_prec)p->score.precision;
+    c->env.zc.bc_beta = p->score.zico_bc_beta, c->env.zc.bc_map = (hw_zc_bc_map)p->score.zico_bc_map;
+    if (!needs_data)
+        return HW_OK;
+    hw_cifar cif = {0};
+    int rc = check_readable(p, p->score.data, p->score.data_line, "score.data", err);
+    if (!rc)
+        rc = hw_cifar_load(p->score.data, p->score.classes, &cif, err);
+    if (!rc)
+        rc = hw_cifar_batches(&cif, p->score.batch_size, p->score.zico_batches, p->seed, &c->batches, err);
+    if (rc == HW_EINPUT && !strstr(err->msg, p->config_path)) {
+        char m[sizeof err->msg];
+        snprintf(m, sizeof m, "%s", err->msg);
+        hw_errf(err, rc, "%s:%d: score.data: %.900s", p->config_path, p->score.data_line, m);
+    }
+    hw_cifar_free(&cif);
+    c->env.data = rc ? NULL : &c->batches;
+    return rc;
+}
+
 static int setup_scores(hw_campaign *c, hw_err *err)
 {
     const hw_plan *p = &c->plan;
@@ -158,9 +191,7 @@ static int setup_scores(hw_campaign *c, hw_err *err)
         if (strcmp(p->score.proxies[s], p->score.rank_by) == 0)
             c->rank_by = (int)s;
     }
-    c->env.net = hw_nb201_default(10);
-    c->env.seed = p->seed;
-    return HW_OK;
+    return setup_env(c, err);
 }
 
 int hw_campaign_select(hw_campaign *c, hw_err *err); /* candidates.c */

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define TRY(expr)              \
     do {                       \
@@ -63,9 +64,20 @@ static const key_doc KEYS[] = {
     {"latency.mu_min", "1e-6"},
     {"latency.mu_max", "1e6"},
     {"latency.mu_steps", "49"},
+    {"latency.method", "\"adaproxy\""},
+    {"latency.sources", "[\"*\"]"},
+    {"latency.sample_select", "\"random\""},
     {"score", "{ proxies = [\"params\", \"flops\"]; rank_by = \"params\"; }"},
     {"score.proxies", "[\"params\", \"flops\"]"},
     {"score.rank_by", "\"params\""},
+    {"score.data", "\"cifar10/data_batch_1_first1102.bin\""},
+    {"score.classes", "10"},
+    {"score.batch_size", "64"},
+    {"score.zico_batches", "2"},
+    {"score.init", "\"torch\""},
+    {"score.precision", "\"f32\""},
+    {"score.zico_bc_beta", "1.0"},
+    {"score.zico_bc_map", "\"output\""},
     {"accuracy", "{ table = \"nb201/accuracy.csv\"; column = \"cifar10_test\"; }"},
     {"accuracy.table", "\"nb201/accuracy.csv\""},
     {"accuracy.column", "\"cifar10_test\""},
@@ -530,6 +542,23 @@ static int load_candidates(const ctx *c, const config_setting_t *root, hw_plan *
     return 0;
 }
 
+/* latency.method, latency.sources (["*"] by default) and latency.sample_select. */
+static int load_latency_method(const ctx *c, const config_setting_t *g, hw_plan *p)
+{
+    static const char *const methods[] = {"adaproxy", "multiproxy", "direct", NULL};
+    static const char *const selects[] = {"random", "diverse", NULL};
+    static const char *const all[] = {"*"};
+    int method = HW_METHOD_ADAPROXY, sel = HW_SAMPLES_RANDOM;
+    TRY(get_enum(c, g, "method", methods, &method, NULL));
+    TRY(get_enum(c, g, "sample_select", selects, &sel, NULL));
+    p->latency.method = (hw_lat_method)method;
+    p->latency.sample_select = (hw_sample_select)sel;
+    TRY(get_names(c, g, "sources", 0, &p->latency.sources, &p->latency.n_sources, &p->latency.sources_line));
+    if (!p->latency.sources)
+        TRY(dup_names(all, 1, &p->latency.sources, &p->latency.n_sources, c->err));
+    return 0;
+}
+
 static int load_latency_fit(const ctx *c, const config_setting_t *g, hw_plan *p)
 {
     static const char *const decisions[] = {"cv", "threshold", NULL};
@@ -546,6 +575,7 @@ static int load_latency_fit(const ctx *c, const config_setting_t *g, hw_plan *p)
     TRY(get_dbl(c, g, "mu_min", -DBL_MAX, DBL_MAX, &p->latency.mu_min));
     TRY(get_dbl(c, g, "mu_max", -DBL_MAX, DBL_MAX, &p->latency.mu_max));
     TRY(get_int(c, g, "mu_steps", 2, &p->latency.mu_steps));
+    TRY(load_latency_method(c, g, p));
     if (p->latency.mu_min <= 0.0)
         return fail(c, at(g, "mu_min", g), "latency.mu_min = %g must be > 0; use e.g. mu_min = 1e-6;",
                     p->latency.mu_min);
@@ -578,6 +608,27 @@ static int load_latency(const ctx *c, const config_setting_t *root, hw_plan *p)
     return load_latency_fit(c, g, p);
 }
 
+/* The zero-shot proxies' data and options (score.data, batch sizes, init, ...). */
+static int load_score_data(const ctx *c, const config_setting_t *g, hw_plan *p)
+{
+    static const char *const inits[] = {"torch", "kaiming_normal", NULL};
+    static const char *const precs[] = {"f32", "f64", NULL};
+    static const char *const maps[] = {"output", "input", NULL};
+    char rel[HW_PATH_MAX] = "cifar10/data_batch_1_first1102.bin";
+    TRY(get_str(c, g, "data", 0, rel, sizeof rel, &p->score.data_line));
+    TRY(join(c, at(g, "data", g), "score.data", p->data_dir, rel, p->score.data, HW_PATH_MAX));
+    TRY(get_int(c, g, "classes", 10, &p->score.classes));
+    if (p->score.classes != 10 && p->score.classes != 100)
+        return fail(c, at(g, "classes", g), "score.classes = %d; use 10 (CIFAR-10) or 100 (CIFAR-100)",
+                    p->score.classes);
+    TRY(get_int(c, g, "batch_size", 1, &p->score.batch_size));
+    TRY(get_int(c, g, "zico_batches", 2, &p->score.zico_batches));
+    TRY(get_enum(c, g, "init", inits, &p->score.init, NULL));
+    TRY(get_enum(c, g, "precision", precs, &p->score.precision, NULL));
+    TRY(get_dbl(c, g, "zico_bc_beta", -DBL_MAX, DBL_MAX, &p->score.zico_bc_beta));
+    return get_enum(c, g, "zico_bc_map", maps, &p->score.zico_bc_map, NULL);
+}
+
 static int load_score(const ctx *c, const config_setting_t *root, hw_plan *p)
 {
     static const char *const defaults[] = {"params", "flops"};
@@ -588,6 +639,7 @@ static int load_score(const ctx *c, const config_setting_t *root, hw_plan *p)
         TRY(dup_names(defaults, 2, &p->score.proxies, &p->score.n_proxies, c->err));
     memcpy(p->score.rank_by, p->score.proxies[0], strlen(p->score.proxies[0]) + 1);
     TRY(get_str(c, g, "rank_by", 0, p->score.rank_by, HW_NAME_MAX, &p->score.rank_by_line));
+    TRY(load_score_data(c, g, p));
     char valid[512] = "";
     for (size_t i = 0; i < p->score.n_proxies; i++) {
         if (!strcmp(p->score.rank_by, p->score.proxies[i]))
@@ -628,6 +680,10 @@ static void set_defaults(hw_plan *p)
     p->seed = 1;
     p->select = HW_SELECT_ALL;
     p->latency.train_samples = 60;
+    p->score.classes = 10;
+    p->score.batch_size = 64;
+    p->score.zico_batches = 2;
+    p->score.zico_bc_beta = 1.0;
     p->latency.val_samples = 10;
     p->latency.srcc_threshold = 0.9;
     p->latency.decision = HW_DECIDE_CV;
@@ -656,8 +712,33 @@ static int init_ctx(ctx *c, hw_plan *p)
     return 0;
 }
 
+/* libconfig 1.5 exits the process ("input in flex scanner failed") when an @include names a directory, and
+ * blocks on a FIFO: hwnas configs are single files, so a regular file with an @include line is refused. */
+static int refuse_include(const ctx *c)
+{
+    struct stat st;
+    char *line = NULL;
+    size_t cap = 0;
+    int n = 0, found = 0;
+    FILE *f = fopen(c->path, "r");
+    if (!f)
+        return 0; /* config_read_file reports it */
+    int regular = fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode);
+    while (regular && !found && getline(&line, &cap, f) != -1) {
+        n++;
+        found = !strncmp(line + strspn(line, " \t"), "@include", 8); /* libconfig's ^[ \t]*@include */
+    }
+    free(line);
+    fclose(f);
+    if (!found)
+        return 0;
+    return hw_errf(c->err, HW_EINPUT, "%s:%d: @include is not supported; copy the included settings into this file",
+                   c->path, n);
+}
+
 static int read_file(const ctx *c, config_t *cf)
 {
+    TRY(refuse_include(c));
     errno = 0;
     if (config_read_file(cf, c->path))
         return 0;
@@ -705,6 +786,8 @@ void hw_plan_free(hw_plan *plan)
         return;
     free_names(&plan->latency.targets);
     plan->latency.n_targets = 0;
+    free_names(&plan->latency.sources);
+    plan->latency.n_sources = 0;
     free_names(&plan->score.proxies);
     plan->score.n_proxies = 0;
 }

@@ -109,6 +109,22 @@ static void md_scores(FILE *f, const hw_campaign *c)
     fputs("\n\n", f);
 }
 
+static void md_sweep(FILE *f, const hw_campaign *c)
+{
+    if (!c->n_sweep)
+        return;
+    fprintf(f, "## ZiCo-BC bias correction: beta sweep\n\nZiCo-BC(beta) = ZiCo - beta sum_l ln(H_l W_l / sqrt C_l); "
+            "beta = 0 is ZiCo. Depth = conv edges per cell, width = non-none edges into the cell's output node, "
+            "averaged over the 100 best-scored candidates.\n\n| beta | SRCC vs %s | Kendall | top-100 depth | "
+            "top-100 width |\n|---|---|---|---|---|\n", c->plan.accuracy.column);
+    for (size_t b = 0; b < c->n_sweep; b++) {
+        fprintf(f, "| %g | ", c->sweep_beta[b]);
+        md_num(f, c->sweep_srcc[b]), fputs(" | ", f), md_num(f, c->sweep_kendall[b]);
+        fprintf(f, " | %.2f | %.2f |\n", c->sweep_depth[b], c->sweep_width[b]);
+    }
+    fputc('\n', f);
+}
+
 int hw_report_markdown(const hw_campaign *c, const char *dir, int with_plots, hw_err *err)
 {
     hw_out o;
@@ -123,6 +139,7 @@ int hw_report_markdown(const hw_campaign *c, const char *dir, int with_plots, hw
     md_devices(o.f, c);
     md_matrix(o.f, c);
     md_scores(o.f, c);
+    md_sweep(o.f, c);
     if (with_plots)
         fputs("![device SRCC](devices_srcc.png)\n\n![Pareto fronts](pareto.png)\n", o.f);
     else

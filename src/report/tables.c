@@ -166,6 +166,23 @@ static int write_pareto(const hw_campaign *c, size_t d, const char *dir, hw_err 
     return hw_out_commit(&o, err);
 }
 
+static int write_sweep(const hw_campaign *c, const char *dir, hw_err *err)
+{
+    hw_out o;
+    int rc = c->n_sweep ? hw_out_open(&o, dir, "zico_bc_sweep.csv", err) : HW_OK;
+    if (rc || !c->n_sweep)
+        return rc;
+    fprintf(o.f, "beta,srcc_vs_%s,kendall_vs_%s,top100_mean_depth,top100_mean_width\n", c->plan.accuracy.column,
+            c->plan.accuracy.column);
+    for (size_t b = 0; b < c->n_sweep; b++) {
+        fprintf(o.f, "%g,", c->sweep_beta[b]);
+        hw_out_num(o.f, R, c->sweep_srcc[b]), fputc(',', o.f);
+        hw_out_num(o.f, R, c->sweep_kendall[b]), fputc(',', o.f);
+        fprintf(o.f, "%.2f,%.2f\n", c->sweep_depth[b], c->sweep_width[b]);
+    }
+    return hw_out_commit(&o, err);
+}
+
 int hw_report_csvs(hw_campaign *c, const char *dir, hw_err *err)
 {
     int rc = write_candidates(c, dir, err);
@@ -175,6 +192,8 @@ int hw_report_csvs(hw_campaign *c, const char *dir, hw_err *err)
         rc = write_adaproxy(c, dir, err);
     if (!rc)
         rc = write_proxies(c, dir, err);
+    if (!rc)
+        rc = write_sweep(c, dir, err);
     for (size_t d = 0; !rc && d < c->n_dev; d++)
         rc = write_pareto(c, d, dir, err);
     return rc;

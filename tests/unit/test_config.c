@@ -543,6 +543,41 @@ static void test_err_missing_candidates_path(void **state)
     expect_error(BASE "\ncandidates = { select = \"file\"; };\n", 5, "'candidates.path'", "add path =");
 }
 
+/* score.* options of the zero-shot proxies: defaults, values, errors. */
+static void test_score_options(void **state)
+{
+    (void)state;
+    loaded l;
+    load_ok(&l, BASE);
+    assert_string_equal(l.plan.score.data, DEFAULT_DATA "/cifar10/data_batch_1_first1102.bin");
+    assert_int_equal(l.plan.score.classes, 10);
+    assert_int_equal(l.plan.score.batch_size, 64);
+    assert_int_equal(l.plan.score.zico_batches, 2);
+    assert_int_equal(l.plan.score.init, 0);
+    assert_int_equal(l.plan.score.precision, 0);
+    assert_close(l.plan.score.zico_bc_beta, 1.0, 0);
+    assert_int_equal(l.plan.score.zico_bc_map, 0);
+    hw_plan_free(&l.plan);
+    load_ok(&l, BASE "score = { proxies = [\"zico_bc\"]; data = \"c100.bin\"; classes = 100; batch_size = 32;\n"
+                "  zico_batches = 3; init = \"kaiming_normal\"; precision = \"f64\"; zico_bc_beta = 0.5;\n"
+                "  zico_bc_map = \"input\"; };\n");
+    assert_string_equal(l.plan.score.data, DEFAULT_DATA "/c100.bin");
+    assert_int_equal(l.plan.score.classes, 100);
+    assert_int_equal(l.plan.score.batch_size, 32);
+    assert_int_equal(l.plan.score.zico_batches, 3);
+    assert_int_equal(l.plan.score.init, 1);
+    assert_int_equal(l.plan.score.precision, 1);
+    assert_close(l.plan.score.zico_bc_beta, 0.5, 0);
+    assert_int_equal(l.plan.score.zico_bc_map, 1);
+    hw_plan_free(&l.plan);
+    expect_error(BASE "score = { classes = 20; };\n", 4, "score.classes", "use 10");
+    expect_error(BASE "score = { zico_batches = 1; };\n", 4, "score.zico_batches", "out of range");
+    expect_error(BASE "score = {\n  init = \"xavier\"; };\n", 5, "score.init", "\"torch\", \"kaiming_normal\"");
+    expect_error(BASE "score = { precision = \"f16\"; };\n", 4, "score.precision", "\"f32\", \"f64\"");
+    expect_error(BASE "score = { zico_bc_map = \"both\"; };\n", 4, "score.zico_bc_map", "\"output\", \"input\"");
+    expect_error(BASE "score = { batch_size = 0; };\n", 4, "score.batch_size", "out of range");
+}
+
 static void test_err_enum_values(void **state)
 {
     (void)state;
@@ -704,6 +739,7 @@ int main(void)
         cmocka_unit_test(test_err_proxies),
         cmocka_unit_test(test_err_campaign_name),
         cmocka_unit_test(test_err_string_length),
+        cmocka_unit_test(test_score_options),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
