@@ -10,6 +10,8 @@ int hw_cmd_run(int argc, char **argv);
 int hw_cmd_suggest(int argc, char **argv);
 /* `hwnas bench-fewshot [--seeds S] [--data-dir DIR]`: few-shot latency benchmark. */
 int hw_cmd_bench_fewshot(int argc, char **argv);
+/* hwnas srcc A.csv COL B.csv COL: rank correlation of two columns joined on arch_index. */
+int hw_cmd_srcc(int argc, char **argv);
 void hw_cmd_help(void);
 /* ../shared/data seen from the repository root (the parent of bin/). */
 void hw_default_data_dir(char *buf, unsigned long len);
