@@ -31,6 +31,7 @@ help:
 	@echo "make fuzz       libFuzzer on the config, CSV, arch-string and journal readers (FUZZ_SECONDS=$(FUZZ_SECONDS) each)"
 	@echo "make valgrind   the unit tests under valgrind (memory errors, definite leaks)"
 	@echo "make bench      timed full campaign (15,625 archs x every nb201.csv device)"
+	@echo "make bench-fewshot  few-shot latency benchmark (HELP protocol, leave-one-device-out), Markdown"
 	@echo "make clean      remove build/ and bin/"
 
 deps:
@@ -48,7 +49,7 @@ $(BIN)/hwnas: $(BUILD)/src/main.o $(LIB)
 	@mkdir -p $(BIN)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h
+$(BUILD)/tests/%: tests/unit/%.c $(LIB) tests/unit/testutil.h $(wildcard tests/fuzz/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $< $(LIB) -o $@ $(LDLIBS) -lcmocka
 
@@ -88,5 +89,10 @@ valgrind:
 bench: deps all
 	@scripts/bench.sh
 
+# Few-shot latency benchmark (README "Few-shot latency prediction"): HELP protocol + leave-one-device-out.
+.PHONY: bench-fewshot
+bench-fewshot: deps all
+	OPENBLAS_NUM_THREADS=1 $(BIN)/hwnas bench-fewshot --seeds 20
+
 clean:
-	rm -rf build build-asan bin
+	rm -rf build build-asan build-fuzz bin

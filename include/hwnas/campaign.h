@@ -34,6 +34,9 @@ typedef struct hw_device {
     hw_target_fit fit;      /* proxy: unused */
     double fit_ms;
     hw_devpred pred;        /* the predictor workers evaluate */
+    int method;             /* hw_lat_method of the fit (the proxy: adaproxy) */
+    int exact_match;        /* multiproxy exact-match rule: -1 none, -2 ridge on the sources' latencies,
+                               else the bank column of the one source chosen */
     double raw_srcc, final_srcc, ub_srcc, final_kendall; /* over all table archs with a value; NaN when none */
     size_t n_truth;         /* archs with a true latency in the table */
     hw_front front;         /* Pareto front (rank_by up, predicted latency down); idx = candidate position */
@@ -59,6 +62,10 @@ typedef struct hw_campaign {
     hw_devpred proxy_model;  /* the proxy's own linear predictor, ms */
     double proxy_ub_srcc;
     double *proxy_lat;      /* [HW_NB201_N_ARCHS] proxy latency: table value, else its predictor */
+    double *pred_tab;       /* [n_dev x HW_NB201_N_ARCHS] predictions of HW_PRED_TABLE devices
+                               (multiproxy, direct); NULL when no device has one */
+    size_t n_bank;          /* multiproxy bank columns: the table's columns, then measured devices with >= 2 rows */
+    char **bank_name;       /* [n_bank] borrowed names */
 
     size_t n_scores;
     const hw_proxy_def **score;
@@ -114,6 +121,32 @@ int  hw_campaign_open_journal(hw_campaign *c, const char *dir, int resume, hw_er
 int  hw_campaign_row(hw_campaign *c, size_t i, double *row, hw_err *err);
 int  hw_campaign_evaluate(hw_campaign *c, hw_err *err);
 void hw_campaign_free(hw_campaign *c);
+
+/* Multiproxy support (rank 0; src/campaign/bank.c, multifit.c). The bank's rows
+ * are the NB201 keys, its columns the table's columns then the measured
+ * devices with >= 2 rows (names in c->bank_name); statistics over table rows. */
+struct hw_mp_bank;
+int hw_campaign_bank(hw_campaign *c, struct hw_mp_bank *b, hw_err *err);
+/* Bank columns of latency.sources for target name ("*" = all but the target;
+ * a listed target is skipped). An input error when none is left. */
+int hw_campaign_sources(const hw_campaign *c, const char *target, size_t *src, size_t *n_src, hw_err *err);
+/* Diverse choice of want of the n_pool (key, latency) pairs, seeded by (seed, name). */
+int hw_campaign_draw_diverse(const hw_campaign *c, const struct hw_mp_bank *b, const char *name, const uint32_t *pk,
+                             const double *py, size_t n_pool, size_t want, uint32_t *key, double *y, size_t *n,
+                             hw_err *err);
+/* Multiproxy or direct fit of target d from n (key, latency) samples: fills
+ * d->pred (HW_PRED_TABLE), its row of c->pred_tab, d->fit (sample and est. SRCC). */
+int hw_campaign_fit_multi(hw_campaign *c, const struct hw_mp_bank *b, hw_device *d, const uint32_t *key,
+                          const double *y, size_t n, hw_err *err);
+
+/* Predicted latency (ms) of device d for arch key (x: its one-hot), whatever
+ * the predictor's kind; what workers and reports evaluate. */
+double hw_campaign_pred(const hw_campaign *c, size_t d, uint32_t key, const double *x);
+/* Labels for the reports: the method ("adaproxy", "multiproxy", "direct") and
+ * the decision ("reuse", "adapted", "ensemble", "ridge" (direct), "exact:<source>",
+ * "sources-linear", "proxy"). */
+const char *hw_campaign_method_name(const hw_device *d);
+void hw_campaign_decision(const hw_campaign *c, const hw_device *d, char *buf, size_t len);
 
 /* Accessors used by the reports. */
 double hw_campaign_true_lat(const hw_campaign *c, size_t dev, uint32_t key);  /* NaN if unknown */

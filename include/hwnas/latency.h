@@ -20,8 +20,10 @@ int hw_lsq_minnorm(const double *X, size_t n, size_t k, const double *y, double 
 /* A device's latency predictor, the only thing workers need (broadcast as is).
  *   HW_PRED_PROXY:  lat = a * proxy_lat(x) + c   (OneProxy reuse; a=1,c=0 for the proxy)
  *   HW_PRED_LINEAR: lat = x . w + c              (AdaProxy-adapted, or fitted)
+ *   HW_PRED_TABLE:  lat = a per-arch table that the caller holds (multiproxy and
+ *                   direct: include/hwnas/multiproxy.h); hw_devpred_eval gives NaN
  * proxy_lat(x) is the proxy's table latency when known, else its predictor. */
-typedef enum { HW_PRED_PROXY = 0, HW_PRED_LINEAR = 1 } hw_pred_kind;
+typedef enum { HW_PRED_PROXY = 0, HW_PRED_LINEAR = 1, HW_PRED_TABLE = 2 } hw_pred_kind;
 
 typedef struct hw_devpred {
     int kind;

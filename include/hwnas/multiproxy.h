@@ -10,7 +10,7 @@
  *   B[s][i] = (L - OP) / sd OP                non-additive residual (0 where unknown)
  *   T[s][i] = standardised L                  (similarity weights)
  *   Z[s][i] = standardised L winsorised to its [2 %, 98 %] quantiles (selection)
- * Means and sds are over the reference rows (e.g. the rows of the table).
+ * Means, sds and quantiles are over the reference rows (e.g. the table's rows).
  *
  * Multiproxy fit from samples (row r_j, latency y_j), ys = y / median(y):
  *   w_s = max(0, pearson(T_s, ys))^gamma, rescaled to RMS 1 (all 1 if all 0);
@@ -18,9 +18,10 @@
  *   [w.A, r1 w.B, r2 onehot], unpenalised intercept, lambda on a log grid
  *   1e-4..1e4 (33) chosen by closed-form leave-one-out MSE (hat matrix);
  *   the model is the mean of the members (still linear in the features).
- *   Exact-match rule: when one source alone, affinely mapped, has a LOO MSE
- *   below 1% of the ensemble's, the model is that affine map (a second
- *   measurement of a known device is predicted with SRCC 1).
+ *   Exact-match rule: when the sources' latencies alone - one source affinely
+ *   mapped, or a LOO-tuned ridge combination of them - have a LOO MSE below
+ *   1% of the ensemble's, the model is that one (a second measurement of a
+ *   known device, or an exact mix of known devices, is recovered exactly).
  *   est_srcc = SRCC(LOO predictions, ys): an estimate of the final SRCC from
  *   the samples alone.
  * Direct: one ridge member on the one-hot features only (no sources). */
@@ -42,8 +43,8 @@ typedef struct hw_mp_bank {
 
 /* lat: n x n_col row-major latencies in ms, NaN (or <= 0) = unknown; onehot:
  * n x k row-major; ref: n flags (NULL = all rows) marking the rows that set
- * the statistics and the operator-wise fits. Every column needs >= 2 known
- * latencies on reference rows (else HW_EINPUT naming the column index). */
+ * the statistics (the operator-wise fits use every known latency). Every
+ * column needs >= 2 known latencies (else HW_EINPUT naming the column index). */
 int  hw_mp_bank_build(const double *lat, size_t n, size_t n_col, const double *onehot, size_t k,
                       const unsigned char *ref, hw_mp_bank *b, hw_err *err);
 void hw_mp_bank_free(hw_mp_bank *b);
@@ -58,19 +59,20 @@ typedef struct hw_mp_opts {
 hw_mp_opts hw_mp_default_opts(hw_mp_kind kind);
 
 /* The fitted predictor: y(i) = scale * (c0 + sum_s a_s A[src_s][i] + b_s B[src_s][i]
- * + sum_j x_j onehot[i][j]); after the exact-match rule, y(i) = scale * (c0 +
- * a_0 T[src_reuse][i]) with every other coefficient 0. */
+ * + t_s T[src_s][i] + sum_j x_j onehot[i][j]); t is 0 except after the
+ * exact-match rule, which zeroes a, b and x. */
 typedef struct hw_mp_model {
     hw_mp_kind kind;
     size_t n_src;
     size_t *src;        /* bank columns (n_src), owned */
-    double *a, *b;      /* n_src each */
+    double *a, *b, *t;  /* n_src each */
     double *x;          /* k */
     double c0, scale;   /* scale = median of the sample latencies (ms) */
-    int reuse;          /* -1, or the position in src of the source reused by the exact-match rule */
+    int reuse;          /* -1, or the position in src of the one source chosen by the exact-match rule */
+    int sources_linear; /* 1 when the exact-match rule chose the ridge combination of the sources */
     double est_srcc;    /* leave-one-out SRCC on the samples (NaN when constant) */
     double loo_rmse;    /* leave-one-out RMSE of ys (relative to the median) */
-    double lambda_gm;   /* geometric mean of the members' lambdas (NaN on reuse) */
+    double lambda_gm;   /* geometric mean of the members' lambdas (NaN after the exact-match rule) */
 } hw_mp_model;
 
 /* Fits a model from n >= 3 samples: bank rows rows[0..n), latencies y (ms,

@@ -37,6 +37,17 @@ static int bcast_scores(hw_campaign *c, int rank, MPI_Comm comm, hw_err *err)
     return rc;
 }
 
+/* The per-arch predictions of multiproxy/direct devices, when rank 0 has them. */
+static int bcast_pred_tab(hw_campaign *c, int rank, MPI_Comm comm, hw_err *err)
+{
+    int32_t has = c->pred_tab != NULL;
+    int rc = bcast_bytes(&has, sizeof has, comm, err);
+    if (rc || !has)
+        return rc;
+    return bcast_array((void **)&c->pred_tab, c->n_dev * (size_t)HW_NB201_N_ARCHS, sizeof *c->pred_tab, rank, comm,
+                       err);
+}
+
 /* The labelled batches of the zero-shot proxies, when rank 0 loaded them. */
 static int bcast_batches(hw_campaign *c, int rank, MPI_Comm comm, hw_err *err)
 {
@@ -76,6 +87,8 @@ int hw_campaign_bcast(hw_campaign *c, MPI_Comm comm, hw_err *err)
         rc = bcast_array((void **)&c->index_of, HW_NB201_N_ARCHS, sizeof *c->index_of, rank, comm, err);
     if (!rc)
         rc = bcast_array((void **)&c->dev, c->n_dev, sizeof *c->dev, rank, comm, err);
+    if (!rc)
+        rc = bcast_pred_tab(c, rank, comm, err);
     if (!rc)
         rc = bcast_bytes(&c->env, sizeof c->env, comm, err);
     if (!rc)

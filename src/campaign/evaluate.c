@@ -76,7 +76,7 @@ static int device_stats(hw_campaign *c, hw_err *err)
             continue;
         for (size_t r = 0; r < n; r++) {
             truth[r] = c->lat.val[r * c->lat.n_cols + (size_t)dv->table_col];
-            pred[r] = hw_devpred_eval(&dv->pred, X + r * K, proxy[r]);
+            pred[r] = hw_campaign_pred(c, d, c->lat.key[r], X + r * K);
         }
         dv->raw_srcc = hw_spearman(proxy, truth, n, &dv->n_truth);
         dv->final_srcc = hw_spearman(pred, truth, n, NULL);

@@ -1,11 +1,13 @@
 /* Latency fitting on rank 0: the proxy's operator-wise predictor, then for
- * every target its seeded samples and the OneProxy / AdaProxy decision. */
+ * every target its seeded samples (random, or diverse in the sources' latency
+ * space) and the OneProxy / AdaProxy decision, or the multiproxy / direct fit. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hwnas/campaign.h"
+#include "hwnas/multiproxy.h"
 #include "hwnas/progress.h"
 #include "hwnas/rng.h"
 #include "hwnas/stats.h"
@@ -94,7 +96,8 @@ static int draw_pool(hw_rng *r, size_t want, uint32_t *pk, double *py, size_t m,
     return HW_OK;
 }
 
-static int draw_samples(const hw_campaign *c, const hw_device *d, sample_set *s, hw_err *err)
+static int draw_samples(const hw_campaign *c, const hw_mp_bank *bank, const hw_device *d, sample_set *s,
+                        hw_err *err)
 {
     size_t cap = c->lat.n_rows + c->meas.n;
     uint32_t *pk = hw_calloc(cap, sizeof *pk, err);
@@ -114,7 +117,9 @@ static int draw_samples(const hw_campaign *c, const hw_device *d, sample_set *s,
     hw_rng r;
     hw_rng_seed(&r, c->plan.seed, hw_hash_str(d->name));
     size_t want = (size_t)(c->plan.latency.train_samples + c->plan.latency.val_samples);
-    if (!rc)
+    if (!rc && bank && c->plan.latency.sample_select == HW_SAMPLES_DIVERSE)
+        rc = hw_campaign_draw_diverse(c, bank, d->name, pk, py, m, want, s->key, s->y, &s->n, err);
+    else if (!rc)
         rc = draw_pool(&r, want, pk, py, m, s, err);
     free(pk), free(py);
     return rc;
@@ -144,11 +149,11 @@ static int check_sample_count(const hw_campaign *c, const hw_device *d, size_t n
     return HW_OK;
 }
 
-static int fit_target(hw_campaign *c, hw_device *d, hw_err *err)
+static int fit_target(hw_campaign *c, const hw_mp_bank *bank, hw_device *d, hw_err *err)
 {
     const hw_plan *p = &c->plan;
     sample_set s = {0};
-    int rc = draw_samples(c, d, &s, err);
+    int rc = draw_samples(c, bank, d, &s, err);
     double *X = rc ? NULL : hw_calloc(s.n * K, sizeof *X, err);
     double *pl = rc ? NULL : hw_calloc(s.n, sizeof *pl, err);
     if (!rc && (!X || !pl))
@@ -165,9 +170,13 @@ static int fit_target(hw_campaign *c, hw_device *d, hw_err *err)
         d->n_train = s.n * tr / all;
         hw_ada_opts o = ada_opts(p);
         double t0 = hw_now();
-        rc = hw_target_fit_one(c->w_proxy, K, X, pl, s.y, s.n, d->n_train, p->latency.srcc_threshold,
-                               p->latency.decision == HW_DECIDE_THRESHOLD ? HW_DECIDE_BY_THRESHOLD : HW_DECIDE_BY_CV,
-                               &o, &d->fit, err);
+        if (p->latency.method != HW_METHOD_ADAPROXY)
+            rc = hw_campaign_fit_multi(c, bank, d, s.key, s.y, s.n, err);
+        else
+            rc = hw_target_fit_one(c->w_proxy, K, X, pl, s.y, s.n, d->n_train, p->latency.srcc_threshold,
+                                   p->latency.decision == HW_DECIDE_THRESHOLD ? HW_DECIDE_BY_THRESHOLD
+                                                                              : HW_DECIDE_BY_CV,
+                                   &o, &d->fit, err);
         d->fit_ms = 1e3 * (hw_now() - t0);
         d->pred = d->fit.pred;
     }
@@ -183,11 +192,17 @@ static int fit_target(hw_campaign *c, hw_device *d, hw_err *err)
 int hw_campaign_fit(hw_campaign *c, hw_err *err)
 {
     int rc = fit_proxy(c, err);
+    hw_mp_bank bank = {0};
+    int need_bank = c->plan.latency.method != HW_METHOD_ADAPROXY ||
+                    c->plan.latency.sample_select == HW_SAMPLES_DIVERSE;
+    if (!rc && need_bank)
+        rc = hw_campaign_bank(c, &bank, err);
     hw_progress pr;
     hw_progress_start(&pr, "latency fits", c->n_dev - 1, c->plan.farm.progress_s);
     for (size_t d = 1; !rc && d < c->n_dev; d++) {
-        rc = fit_target(c, &c->dev[d], err);
+        rc = fit_target(c, need_bank ? &bank : NULL, &c->dev[d], err);
         hw_progress_update(&pr, d);
     }
+    hw_mp_bank_free(&bank);
     return rc;
 }

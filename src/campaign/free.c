@@ -17,6 +17,7 @@ void hw_campaign_free(hw_campaign *c)
     hw_batches_free(&c->batches);
     hw_nn_ws_free(&c->ws);
     free(c->proxy_lat), free(c->score), free(c->done), free(c->scores);
+    free(c->pred_tab), free(c->bank_name);
     free(c->mat_name), free(c->mat_srcc), free(c->mat_kendall), free(c->mat_n);
     free(c->score_acc_srcc), free(c->score_acc_kendall), free(c->score_acc_n), free(c->score_srcc);
     memset(c, 0, sizeof *c);

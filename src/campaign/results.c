@@ -35,6 +35,8 @@ static int fingerprint(hw_campaign *c, hw_err *err)
         h = fnv(h, c->score[s]->name, strlen(c->score[s]->name) + 1);
     for (size_t d = 0; d < c->n_dev; d++)
         h = fnv(h, &c->dev[d].pred, sizeof c->dev[d].pred);
+    if (c->pred_tab)
+        h = fnv(h, c->pred_tab, c->n_dev * (size_t)HW_NB201_N_ARCHS * sizeof *c->pred_tab);
     c->fingerprint = h;
     return HW_OK;
 }

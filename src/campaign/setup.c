@@ -75,6 +75,19 @@ static int is_measured_device(const hw_measured *m, const char *name)
     return 0;
 }
 
+/* latency.sources: every listed name is a table column or a measured device. */
+static int check_sources(const hw_campaign *c, hw_err *err)
+{
+    const hw_plan *p = &c->plan;
+    for (size_t s = 0; s < p->latency.n_sources; s++) {
+        const char *name = p->latency.sources[s];
+        if (strcmp(name, "*") != 0 && hw_table_col(&c->lat, name) < 0 && !is_measured_device(&c->meas, name))
+            return hw_errf(err, HW_EINPUT, "%s:%d: latency.sources: unknown device '%s'; use columns of %s, devices of "
+                           "latency.measured, or [\"*\"]", p->config_path, p->latency.sources_line, name, c->lat.path);
+    }
+    return HW_OK;
+}
+
 static int list_devices(hw_campaign *c, hw_err *err)
 {
     const hw_plan *p = &c->plan;
@@ -218,6 +231,8 @@ int hw_campaign_setup(hw_campaign *c, const char *config_path, const char *defau
         rc = load_tables(c, err);
     if (!rc)
         rc = list_devices(c, err);
+    if (!rc)
+        rc = check_sources(c, err);
     if (!rc)
         rc = setup_scores(c, err);
     if (!rc)

@@ -35,7 +35,7 @@ int hw_campaign_work(size_t first, size_t count, double *out, void *ctx, hw_err 
                 return rc;
         }
         for (size_t d = 0; d < c->n_dev; d++)
-            row[c->n_scores + d] = hw_devpred_eval(&c->dev[d].pred, x, c->proxy_lat[key]);
+            row[c->n_scores + d] = hw_campaign_pred(c, d, key, x);
     }
     test_hooks(c, first, count);
     return HW_OK;

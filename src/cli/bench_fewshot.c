@@ -74,8 +74,9 @@ static int parse_args(int argc, char **argv, bench_args *a, hw_err *err)
 static int column(const fs_table *ft, const char *name, hw_err *err)
 {
     int c = hw_table_col(&ft->t, name);
-    return c >= 0 ? c : -hw_errf(err, HW_EINPUT, "%s: no column '%s'; bench-fewshot needs HELP's NB201 devices",
-                                 ft->t.path, name);
+    if (c < 0)
+        hw_errf(err, HW_EINPUT, "%s: no column '%s'; bench-fewshot needs HELP's NB201 devices", ft->t.path, name);
+    return c;
 }
 
 /* All seeds of one target at one N into cells[m]. */
@@ -145,41 +146,57 @@ static void calib_header(const char *what)
     puts("|---|---|---|---|---|---|---|---|");
 }
 
-static int bench_help(const fs_table *ft, int seeds)
+/* Column indices of HELP's sources and test devices. */
+static int help_columns(const fs_table *ft, size_t *src, int *tgt, hw_err *err)
 {
-    static cell cells[4][FS_N_METHODS][N_TEST];
-    hw_err err = {0};
-    size_t src[N_HELP_SRC];
-    int tgt[N_TEST], rc = HW_OK;
-    memset(cells, 0, sizeof cells);
-    for (int s = 0; s < N_HELP_SRC; s++)
-        if ((rc = column(ft, HELP_SRC[s], &err)) < 0)
-            return fprintf(stderr, "hwnas: error: %s\n", err.msg), HW_EINPUT;
-        else
-            src[s] = (size_t)rc;
+    for (int s = 0; s < N_HELP_SRC; s++) {
+        int c = column(ft, HELP_SRC[s], err);
+        if (c < 0)
+            return HW_EINPUT;
+        src[s] = (size_t)c;
+    }
     for (int d = 0; d < N_TEST; d++)
-        if ((tgt[d] = column(ft, HELP_TEST[d], &err)) < 0)
-            return fprintf(stderr, "hwnas: error: %s\n", err.msg), HW_EINPUT;
-    for (size_t i = 0; i < sizeof HELP_N / sizeof *HELP_N; i++)
-        for (int d = 0; d < N_TEST; d++) {
-            cell per[FS_N_METHODS] = {{0}};
-            fprintf(stderr, "[bench-fewshot] HELP N=%zu %s\n", HELP_N[i], HELP_TEST[d]);
-            if ((rc = run_target(ft, tgt[d], src, N_HELP_SRC, HELP_N[i], seeds, per, &err)))
-                return fprintf(stderr, "hwnas: error: %s\n", err.msg), rc;
-            for (int m = 0; m < FS_N_METHODS; m++)
-                cells[i][m][d] = per[m];
-        }
-    help_tables(cells, seeds, ft->bank_ms);
+        if ((tgt[d] = column(ft, HELP_TEST[d], err)) < 0)
+            return HW_EINPUT;
+    return HW_OK;
+}
+
+static void help_calibration(cell (*cells)[FS_N_METHODS][N_TEST])
+{
     calib_header("HELP protocol (6 devices x seeds per row)");
     for (size_t i = 0; i < sizeof HELP_N / sizeof *HELP_N; i++)
         for (int m = 0; m < FS_N_METHODS; m++)
             if (m != FS_ADA_BEST)
                 calib_row(FS_METHOD_NAME[m], HELP_N[i], cells[i][m], N_TEST);
     puts("\nAdaProxy's own estimate (7-fold CV) is left out: below 7 samples its folds are single archs.\n");
+}
+
+static int bench_help(const fs_table *ft, int seeds)
+{
+    static cell cells[4][FS_N_METHODS][N_TEST];
+    hw_err err = {0};
+    size_t src[N_HELP_SRC];
+    int tgt[N_TEST];
+    memset(cells, 0, sizeof cells);
+    int rc = help_columns(ft, src, tgt, &err);
+    for (size_t i = 0; !rc && i < sizeof HELP_N / sizeof *HELP_N; i++)
+        for (int d = 0; !rc && d < N_TEST; d++) {
+            cell per[FS_N_METHODS] = {{0}};
+            fprintf(stderr, "[bench-fewshot] HELP N=%zu %s\n", HELP_N[i], HELP_TEST[d]);
+            rc = run_target(ft, tgt[d], src, N_HELP_SRC, HELP_N[i], seeds, per, &err);
+            for (int m = 0; !rc && m < FS_N_METHODS; m++)
+                cells[i][m][d] = per[m];
+        }
+    if (rc) {
+        fprintf(stderr, "hwnas: error: %s\n", err.msg);
+        return rc;
+    }
+    help_tables(cells, seeds, ft->bank_ms);
+    help_calibration(cells);
     return HW_OK;
 }
 
-static void lodo_rows(const fs_table *ft, size_t N, cell (*c)[FS_N_METHODS], size_t nd)
+static void lodo_rows(const fs_table *ft, const char *label, size_t N, cell (*c)[FS_N_METHODS], size_t nd)
 {
     for (int m = 0; m < FS_N_METHODS; m++) {
         double mean = 0, ms = 0, worst = INFINITY;
@@ -190,12 +207,12 @@ static void lodo_rows(const fs_table *ft, size_t N, cell (*c)[FS_N_METHODS], siz
             if (v < worst)
                 worst = v, wd = d;
         }
-        printf("| %s | %zu | %s | **%.4f** | %.4f (%s) | %.2f |\n", ft->t.path, N, FS_METHOD_NAME[m], mean, worst,
+        printf("| %s | %zu | %s | **%.4f** | %.4f (%s) | %.2f |\n", label, N, FS_METHOD_NAME[m], mean, worst,
                ft->t.col[wd], ms);
     }
 }
 
-static int bench_lodo(const fs_table *ft, int seeds, cell (*calib)[FS_N_METHODS])
+static int bench_lodo(const fs_table *ft, const char *label, int seeds, cell (*calib)[FS_N_METHODS])
 {
     hw_err err = {0};
     size_t nd = ft->t.n_cols, *src = hw_calloc(nd, sizeof *src, &err);
@@ -205,11 +222,11 @@ static int bench_lodo(const fs_table *ft, int seeds, cell (*calib)[FS_N_METHODS]
         memset(c, 0, nd * sizeof *c);
         for (size_t d = 0; !rc && d < nd; d++) {
             size_t ns = fs_lodo_sources(ft, (int)d, src);
-            fprintf(stderr, "[bench-fewshot] LODO %s N=%zu %s (%zu sources)\n", ft->t.path, LODO_N[i], ft->t.col[d], ns);
+            fprintf(stderr, "[bench-fewshot] LODO %s N=%zu %s (%zu sources)\n", label, LODO_N[i], ft->t.col[d], ns);
             rc = run_target(ft, (int)d, src, ns, LODO_N[i], seeds, c[d], &err);
         }
         if (!rc)
-            lodo_rows(ft, LODO_N[i], c, nd);
+            lodo_rows(ft, label, LODO_N[i], c, nd);
         for (size_t d = 0; !rc && d < nd; d++)
             for (int m = 0; m < FS_N_METHODS; m++)
                 cell_merge(&calib[i][m], &c[d][m]);
@@ -243,7 +260,7 @@ static int bench_all(const bench_args *a)
             puts("| table | N | method | mean SRCC | worst device | fit ms |\n|---|---|---|---|---|---|");
         }
         if (!rc)
-            rc = bench_lodo(&ft, a->seeds, calib);
+            rc = bench_lodo(&ft, tables[t], a->seeds, calib);
         fs_table_free(&ft);
     }
     if (rc)

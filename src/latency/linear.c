@@ -36,6 +36,8 @@ double hw_devpred_eval(const hw_devpred *p, const double *x, double proxy_lat)
 {
     if (p->kind == HW_PRED_PROXY)
         return p->a * proxy_lat + p->c;
+    if (p->kind == HW_PRED_TABLE)
+        return NAN; /* the caller's per-arch table (hw_campaign_pred) */
     double s = p->c;
     for (int j = 0; j < p->k; j++)
         s += p->w[j] * x[j];

@@ -21,14 +21,14 @@ void hw_mp_bank_free(hw_mp_bank *b)
 }
 
 /* op[i] = operator-wise prediction (ms) of column col for every row. */
-static int fit_opwise(const double *lat, size_t n, size_t n_col, size_t col, const double *X, size_t k,
-                      const unsigned char *ref, double *op, hw_err *err)
+static int fit_opwise(const double *lat, size_t n, size_t n_col, size_t col, const double *X, size_t k, double *op,
+                      hw_err *err)
 {
     double *Xs = hw_calloc(n * k, sizeof *Xs, err), *ys = hw_calloc(n, sizeof *ys, err), w[HW_LAT_KMAX];
     int rc = Xs && ys ? HW_OK : HW_ENOMEM;
     size_t m = 0;
     for (size_t i = 0; !rc && i < n; i++)
-        if (is_ref(ref, i) && known(lat[i * n_col + col])) {
+        if (known(lat[i * n_col + col])) {
             memcpy(Xs + m * k, X + i * k, k * sizeof *X);
             ys[m++] = lat[i * n_col + col];
         }
@@ -146,7 +146,7 @@ int hw_mp_bank_build(const double *lat, size_t n, size_t n_col, const double *on
     double *W = hw_calloc(n, sizeof *W, err);
     rc = op && L && W ? HW_OK : HW_ENOMEM;
     for (size_t c = 0; !rc && c < n_col; c++) {
-        rc = fit_opwise(lat, n, n_col, c, onehot, k, ref, op, err);
+        rc = fit_opwise(lat, n, n_col, c, onehot, k, op, err);
         if (!rc)
             fill_column(b, lat, c, ref, op, L, W);
     }

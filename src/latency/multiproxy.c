@@ -1,5 +1,5 @@
 /* Multiproxy and direct few-shot fits: an ensemble of LOO-tuned ridge
- * regressions on the sources' features, the exact-match reuse rule, and
+ * regressions on the sources' features, the exact-match rule, and
  * prediction (contract: include/hwnas/multiproxy.h). */
 #include <math.h>
 #include <stdlib.h>
@@ -26,7 +26,7 @@ void hw_mp_model_free(hw_mp_model *m)
 {
     if (!m)
         return;
-    free(m->src), free(m->a), free(m->b), free(m->x);
+    free(m->src), free(m->a), free(m->b), free(m->t), free(m->x);
     memset(m, 0, sizeof *m);
 }
 
@@ -142,28 +142,69 @@ static double mse_of(const double *pred, const double *ys, size_t n)
     return s / (double)n;
 }
 
-/* Exact-match rule: replaces the ensemble by the best single source when its
- * affine LOO MSE is below REUSE_RATIO times the ensemble's. */
-static void exact_match(const hw_mp_bank *b, hw_mp_model *m, const size_t *rows, const double *ys, size_t n,
-                        scratch *sc, double *loo_sum)
+/* Alternative 1: the best single source, affinely mapped. Returns its LOO MSE. */
+static double best_single(const hw_mp_bank *b, const hw_mp_model *m, const size_t *rows, const double *ys, size_t n,
+                          scratch *sc, size_t *arg, double *slope, double *icpt)
 {
-    double ens = mse_of(loo_sum, ys, n), best = INFINITY, bs = 0, bc = 0, slope, icpt;
-    size_t arg = 0;
+    double best = INFINITY, sl, ic;
     for (size_t s = 0; s < m->n_src; s++) {
         for (size_t i = 0; i < n; i++)
             sc->t[i] = b->T[m->src[s] * b->n + rows[i]];
-        double e = affine_loo(sc->t, ys, n, &slope, &icpt, sc->loo);
+        double e = affine_loo(sc->t, ys, n, &sl, &ic, sc->loo);
         if (e < best)
-            best = e, arg = s, bs = slope, bc = icpt;
+            best = e, *arg = s, *slope = sl, *icpt = ic;
     }
-    if (!(best <= REUSE_RATIO * ens))
-        return;
-    memset(m->a, 0, m->n_src * sizeof *m->a), memset(m->b, 0, m->n_src * sizeof *m->b);
-    memset(m->x, 0, b->k * sizeof *m->x);
-    m->reuse = (int)arg, m->a[arg] = bs, m->c0 = bc, m->lambda_gm = NAN;
+    return best;
+}
+
+/* Alternative 2: ridge on the sources' latencies alone (T); beta in sc->beta,
+ * LOO predictions in sc->loo. Returns its LOO MSE. */
+static double sources_linear(const hw_mp_bank *b, const hw_mp_model *m, const size_t *rows, const double *ys,
+                             size_t n, scratch *sc, double *icpt)
+{
+    size_t S = m->n_src;
+    double grid[N_LAMBDA];
+    lambda_grid(grid);
     for (size_t i = 0; i < n; i++)
-        sc->t[i] = b->T[m->src[arg] * b->n + rows[i]];
-    affine_loo(sc->t, ys, n, &slope, &icpt, loo_sum);
+        for (size_t s = 0; s < S; s++)
+            sc->F[i * S + s] = b->T[m->src[s] * b->n + rows[i]];
+    hw_ridge_loo out;
+    if (hw_ridge_loo_fit(sc->F, n, S, ys, grid, N_LAMBDA, sc->beta, sc->loo, &out, NULL))
+        return INFINITY;
+    *icpt = out.intercept;
+    return out.loo_mse;
+}
+
+static void clear_coefs(hw_mp_model *m, size_t k)
+{
+    memset(m->a, 0, m->n_src * sizeof *m->a), memset(m->b, 0, m->n_src * sizeof *m->b);
+    memset(m->t, 0, m->n_src * sizeof *m->t), memset(m->x, 0, k * sizeof *m->x);
+    m->lambda_gm = NAN;
+}
+
+/* Exact-match rule: when the sources' latencies alone (one source affinely
+ * mapped, or a ridge combination of them) have a LOO MSE below REUSE_RATIO
+ * times the ensemble's, the model is that (the smaller LOO MSE of the two). */
+static void exact_match(const hw_mp_bank *b, hw_mp_model *m, const size_t *rows, const double *ys, size_t n,
+                        scratch *sc, double *loo_sum)
+{
+    double ens = mse_of(loo_sum, ys, n), slope = 0, icpt = 0, lin_icpt = 0;
+    size_t arg = 0;
+    double single = best_single(b, m, rows, ys, n, sc, &arg, &slope, &icpt);
+    double lin = sources_linear(b, m, rows, ys, n, sc, &lin_icpt);
+    if (lin < single && lin <= REUSE_RATIO * ens) {
+        clear_coefs(m, b->k);
+        for (size_t s = 0; s < m->n_src; s++)
+            m->t[s] = sc->beta[s];
+        m->c0 = lin_icpt, m->sources_linear = 1;
+        memcpy(loo_sum, sc->loo, n * sizeof *loo_sum);
+    } else if (single <= REUSE_RATIO * ens) {
+        clear_coefs(m, b->k);
+        m->reuse = (int)arg, m->t[arg] = slope, m->c0 = icpt;
+        for (size_t i = 0; i < n; i++)
+            sc->t[i] = b->T[m->src[arg] * b->n + rows[i]];
+        affine_loo(sc->t, ys, n, &slope, &icpt, loo_sum);
+    }
 }
 
 static int fit_members(const hw_mp_bank *b, hw_mp_model *m, const size_t *rows, const double *ys, size_t n,
@@ -212,8 +253,9 @@ static int model_alloc(hw_mp_model *m, const size_t *src, size_t n_src, size_t k
     m->src = hw_calloc(m->n_src + 1, sizeof *m->src, err);
     m->a = hw_calloc(m->n_src + 1, sizeof *m->a, err);
     m->b = hw_calloc(m->n_src + 1, sizeof *m->b, err);
+    m->t = hw_calloc(m->n_src + 1, sizeof *m->t, err);
     m->x = hw_calloc(k, sizeof *m->x, err);
-    if (!m->src || !m->a || !m->b || !m->x) {
+    if (!m->src || !m->a || !m->b || !m->t || !m->x) {
         hw_mp_model_free(m);
         return HW_ENOMEM;
     }
@@ -253,10 +295,10 @@ int hw_mp_fit(const hw_mp_bank *b, const size_t *src, size_t n_src, const size_t
 double hw_mp_predict(const hw_mp_bank *b, const hw_mp_model *m, size_t row)
 {
     double v = m->c0;
-    if (m->reuse >= 0)
-        return m->scale * (v + m->a[m->reuse] * b->T[m->src[m->reuse] * b->n + row]);
-    for (size_t s = 0; s < m->n_src; s++)
-        v += m->a[s] * b->A[m->src[s] * b->n + row] + m->b[s] * b->B[m->src[s] * b->n + row];
+    for (size_t s = 0; s < m->n_src; s++) {
+        size_t o = m->src[s] * b->n + row;
+        v += m->a[s] * b->A[o] + m->b[s] * b->B[o] + m->t[s] * b->T[o];
+    }
     for (size_t j = 0; j < b->k; j++)
         v += m->x[j] * b->X[row * b->k + j];
     return m->scale * v;

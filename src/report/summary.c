@@ -17,16 +17,17 @@ static void json_num(FILE *f, double v)
         fprintf(f, "%.6f", v);
 }
 
-static void json_device(FILE *f, const hw_device *d)
+static void json_device(FILE *f, const hw_campaign *c, const hw_device *d)
 {
+    char decision[HW_NAME_MAX + 16];
+    hw_campaign_decision(c, d, decision, sizeof decision);
     fprintf(f, "    \"%s\": {\"source\": \"%s\", \"raw_srcc\": ", d->name, d->table_col >= 0 ? "table" : "measured");
     json_num(f, d->raw_srcc);
     fputs(", \"final_srcc\": ", f), json_num(f, d->final_srcc);
     fputs(", \"linear_ub_srcc\": ", f), json_num(f, d->ub_srcc);
     fputs(", \"est_srcc\": ", f), json_num(f, d->is_proxy ? NAN : d->fit.ada.est_srcc);
     fputs(", \"sample_srcc\": ", f), json_num(f, d->is_proxy ? NAN : d->fit.sample_srcc);
-    fprintf(f, ", \"n_samples\": %zu, \"decision\": \"%s\", \"hv_ratio\": ", d->n_samples,
-            d->is_proxy ? "proxy" : d->fit.reuse ? "reuse" : "adapted");
+    fprintf(f, ", \"n_samples\": %zu, \"decision\": \"%s\", \"hv_ratio\": ", d->n_samples, decision);
     json_num(f, d->hv_ratio);
     fprintf(f, ", \"front_size\": %zu}", d->front.n);
 }
@@ -41,7 +42,7 @@ int hw_report_summary(const hw_campaign *c, const char *dir, hw_err *err)
             "  \"proxy\": \"%s\",\n  \"rank_by\": \"%s\",\n  \"devices\": {\n", c->plan.campaign, c->plan.space,
             (unsigned long long)c->plan.seed, c->n_cand, c->dev[0].name, c->score[c->rank_by]->name);
     for (size_t d = 0; d < c->n_dev; d++) {
-        json_device(o.f, &c->dev[d]);
+        json_device(o.f, c, &c->dev[d]);
         fputs(d + 1 < c->n_dev ? ",\n" : "\n", o.f);
     }
     fprintf(o.f, "  },\n  \"wall_s\": %.3f,\n  \"ranks\": %d\n}\n", c->wall_s, c->ranks);
@@ -49,6 +50,24 @@ int hw_report_summary(const hw_campaign *c, const char *dir, hw_err *err)
 }
 
 static void md_num(FILE *f, double v) { isfinite(v) ? fprintf(f, "%.4f", v) : fputs("n/a", f); }
+
+/* OneProxy's 0.9 rule applied to the estimate from the samples alone: which
+ * targets need more measurements (README, "Few-shot latency prediction"). */
+static void md_measure_more(FILE *f, const hw_campaign *c)
+{
+    int any = 0;
+    for (size_t d = 1; d < c->n_dev; d++) {
+        const hw_device *v = &c->dev[d];
+        double est = v->fit.reuse ? v->fit.sample_srcc : v->fit.ada.est_srcc; /* of the chosen predictor */
+        if (!(est >= 0.9)) {
+            fprintf(f, "%s`%s` (%zu samples, est. ", any ? ", " : "Estimated SRCC below 0.9, measure more archs: ",
+                    v->name, v->n_samples);
+            md_num(f, est), fputc(')', f);
+            any = 1;
+        }
+    }
+    fputs(any ? " (`hwnas suggest-measurements` picks which).\n\n" : "Every target's estimated SRCC is >= 0.9.\n\n", f);
+}
 
 static void md_devices(FILE *f, const hw_campaign *c)
 {
@@ -58,8 +77,11 @@ static void md_devices(FILE *f, const hw_campaign *c)
     for (size_t d = 1; d < c->n_dev; d++) {
         const hw_device *v = &c->dev[d];
         fprintf(f, "| %s | %zu | ", v->name, v->n_samples);
+        char decision[HW_NAME_MAX + 16];
+        hw_campaign_decision(c, v, decision, sizeof decision);
         md_num(f, v->fit.sample_srcc), fputs(" | ", f), md_num(f, v->raw_srcc);
-        fprintf(f, " | %s | ", v->fit.reuse ? "reuse" : "adapted");
+        fprintf(f, " | %s%s%s | ", v->method != HW_METHOD_ADAPROXY ? hw_campaign_method_name(v) : "",
+                v->method != HW_METHOD_ADAPROXY ? " " : "", decision);
         md_num(f, v->fit.ada.est_srcc), fputs(" | ", f), md_num(f, v->final_srcc), fputs(" | ", f);
         md_num(f, v->ub_srcc), fputs(" | ", f), md_num(f, v->ub_srcc - v->final_srcc), fputs(" | ", f);
         md_num(f, v->hv_ratio);
@@ -70,6 +92,7 @@ static void md_devices(FILE *f, const hw_campaign *c)
           "alone; HV ratio = hypervolume of the predicted front at true accuracy/latency over the true front's. "
           "Fit times: `adaproxy.csv`.\n\n",
           f);
+    md_measure_more(f, c);
 }
 
 static void md_matrix(FILE *f, const hw_campaign *c)

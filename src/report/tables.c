@@ -89,12 +89,16 @@ static void adaproxy_row(FILE *f, const hw_campaign *c, const hw_device *d)
                   d->ub_srcc - d->final_srcc};
     for (size_t i = 0; i < sizeof v / sizeof *v; i++)
         hw_out_num(f, R, v[i]), fputc(',', f);
-    fprintf(f, "%s,", t->reuse ? "reuse" : "adapted");
+    char decision[HW_NAME_MAX + 16];
+    hw_campaign_decision(c, d, decision, sizeof decision);
+    fprintf(f, "%s,", decision);
+    int ada = d->method == HW_METHOD_ADAPROXY;
     double p[] = {t->ada.lambda, t->ada.mu, t->reuse ? t->reuse_pred.a : t->ada.a,
-                  t->reuse ? t->reuse_pred.c : t->pred.c, d->fit_ms};
+                  t->reuse ? t->reuse_pred.c : ada ? t->pred.c : NAN};
     for (size_t i = 0; i < sizeof p / sizeof *p; i++)
-        hw_out_num(f, G, p[i]), fputc(i + 1 < sizeof p / sizeof *p ? ',' : '\n', f);
-    (void)c;
+        hw_out_num(f, G, p[i]), fputc(',', f);
+    fprintf(f, "%s,", hw_campaign_method_name(d));
+    hw_out_num(f, G, d->fit_ms), fputc('\n', f);
 }
 
 static int write_adaproxy(const hw_campaign *c, const char *dir, hw_err *err)
@@ -104,7 +108,7 @@ static int write_adaproxy(const hw_campaign *c, const char *dir, hw_err *err)
     if (rc)
         return rc;
     fputs("device,source,n_samples,n_train,sample_srcc,raw_srcc,est_srcc,final_srcc,final_kendall,"
-          "linear_ub_srcc,gap_to_ub,decision,lambda,mu,a,c,fit_ms\n", o.f);
+          "linear_ub_srcc,gap_to_ub,decision,lambda,mu,a,c,method,fit_ms\n", o.f);
     for (size_t d = 1; d < c->n_dev; d++)
         adaproxy_row(o.f, c, &c->dev[d]);
     return hw_out_commit(&o, err);
@@ -144,7 +148,7 @@ static void front_rows(FILE *f, const hw_campaign *c, size_t d, const char *kind
         fprintf(f, "%s,", kind);
         cand_prefix(f, c, c->cand[i]);
         fputc(',', f), hw_out_num(f, G, c->scores[i * c->n_scores + (size_t)c->rank_by]);
-        fputc(',', f), hw_out_num(f, G, hw_devpred_eval(&c->dev[d].pred, x, c->proxy_lat[c->cand[i]]));
+        fputc(',', f), hw_out_num(f, G, hw_campaign_pred(c, d, c->cand[i], x));
         fputc(',', f), hw_out_num(f, G, hw_campaign_true_acc(c, c->cand[i]));
         fputc(',', f), hw_out_num(f, G, hw_campaign_true_lat(c, d, c->cand[i]));
         fputc('\n', f);

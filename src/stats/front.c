@@ -37,6 +37,8 @@ static size_t prefix_len(const hw_front *f, double lat)
 
 static void remove_range(hw_front *f, size_t from, size_t to)
 {
+    if (from == to)
+        return; /* also keeps memmove away from the NULL arrays of an empty front */
     size_t tail = f->n - to;
     memmove(f->idx + from, f->idx + to, tail * sizeof *f->idx);
     memmove(f->score + from, f->score + to, tail * sizeof *f->score);

@@ -595,6 +595,62 @@ static void test_err_enum_values(void **state)
                  "use one of: \"all\", \"sample\", \"file\"");
 }
 
+/* latency.method, latency.sources, latency.sample_select: defaults and values. */
+static void test_multiproxy_keys(void **state)
+{
+    (void)state;
+    static const char *const star[] = {"*"}, *const two[] = {"gpu", "cpu"};
+    loaded l;
+    load_ok(&l, BASE);
+    assert_int_equal(l.plan.latency.method, HW_METHOD_ADAPROXY);
+    assert_int_equal(l.plan.latency.sample_select, HW_SAMPLES_RANDOM);
+    assert_names(l.plan.latency.sources, l.plan.latency.n_sources, star, 1);
+    assert_int_equal(l.plan.latency.sources_line, 0);
+    hw_plan_free(&l.plan);
+    load_ok(&l, "campaign = \"c\";\nspace = \"nb201\";\n"
+                "latency = { table = \"t.csv\"; proxy = \"p\"; method = \"multiproxy\";\n"
+                "  sources = [\"gpu\", \"cpu\"]; sample_select = \"diverse\"; };\n");
+    assert_int_equal(l.plan.latency.method, HW_METHOD_MULTIPROXY);
+    assert_int_equal(l.plan.latency.sample_select, HW_SAMPLES_DIVERSE);
+    assert_names(l.plan.latency.sources, l.plan.latency.n_sources, two, 2);
+    assert_int_equal(l.plan.latency.sources_line, 4);
+    hw_plan_free(&l.plan);
+    assert_null(l.plan.latency.sources);
+    load_ok(&l, "campaign = \"c\";\nspace = \"nb201\";\n"
+                "latency = { table = \"t.csv\"; proxy = \"p\"; method = \"direct\"; };\n");
+    assert_int_equal(l.plan.latency.method, HW_METHOD_DIRECT);
+    hw_plan_free(&l.plan);
+}
+
+static void test_err_multiproxy_keys(void **state)
+{
+    (void)state;
+    expect_error("campaign = \"c\";\nspace = \"nb201\";\n"
+                 "latency = { table = \"t.csv\"; proxy = \"p\";\n"
+                 "  method = \"help\"; };\n",
+                 4, "latency.method", "use one of: \"adaproxy\", \"multiproxy\", \"direct\"");
+    expect_error("campaign = \"c\";\nspace = \"nb201\";\n"
+                 "latency = { table = \"t.csv\"; proxy = \"p\";\n"
+                 "  sample_select = \"kcenter\"; };\n",
+                 4, "latency.sample_select", "use one of: \"random\", \"diverse\"");
+    expect_error("campaign = \"c\";\nspace = \"nb201\";\n"
+                 "latency = { table = \"t.csv\"; proxy = \"p\";\n"
+                 "  sources = [\"gpu\", \"*\"]; };\n",
+                 4, "latency.sources[1]", "cannot be mixed");
+    expect_error("campaign = \"c\";\nspace = \"nb201\";\n"
+                 "latency = { table = \"t.csv\"; proxy = \"p\";\n"
+                 "  sources = []; };\n",
+                 4, "latency.sources", "is empty");
+    expect_error("campaign = \"c\";\nspace = \"nb201\";\n"
+                 "latency = { table = \"t.csv\"; proxy = \"p\";\n"
+                 "  sources = \"gpu\"; };\n",
+                 4, "latency.sources", "must be an array of strings");
+    expect_error("campaign = \"c\";\nspace = \"nb201\";\n"
+                 "latency = { table = \"t.csv\"; proxy = \"p\";\n"
+                 "  sources = [\"gpu\", \"gpu\"]; };\n",
+                 4, "latency.sources[1]", "listed twice");
+}
+
 static void test_err_sample_n(void **state)
 {
     (void)state;
@@ -730,6 +786,8 @@ int main(void)
         cmocka_unit_test(test_err_missing_candidates_n),
         cmocka_unit_test(test_err_missing_candidates_path),
         cmocka_unit_test(test_err_enum_values),
+        cmocka_unit_test(test_multiproxy_keys),
+        cmocka_unit_test(test_err_multiproxy_keys),
         cmocka_unit_test(test_err_sample_n),
         cmocka_unit_test(test_err_select_key_mismatch),
         cmocka_unit_test(test_err_targets_star_mixed),
