@@ -95,15 +95,9 @@ static int naswot_on(hw_nn *nn, const hw_zc_data *d, double *score, hw_err *err)
 int hw_zc_naswot(const hw_nb201_arch *a, const hw_nb201_net *net, const hw_zc_data *d, const hw_zc_opts *o,
                  uint64_t seed, double *score, hw_err *err)
 {
-    int rc = zc_check(net, d, o, 1, err);
-    if (rc)
-        return rc;
-    *score = -INFINITY;
-    if (hw_zc_degenerate(a))
-        return HW_OK;
-    hw_nn_cfg cfg = {d->batch, 1, o->prec};
     hw_nn *nn;
-    if ((rc = zc_net(a, net, o, &cfg, seed, &nn, err)) != HW_OK)
+    int rc = zc_open(a, net, d, o, 1, seed, &nn, score, err);
+    if (rc || !nn)
         return rc;
     rc = naswot_on(nn, d, score, err);
     hw_nn_free(nn);

@@ -10,6 +10,10 @@ int zc_check(const hw_nb201_net *net, const hw_zc_data *d, const hw_zc_opts *o, 
 /* Creates the network (batch, bn, prec) and draws its weights from (seed, arch key). */
 int zc_net(const hw_nb201_arch *a, const hw_nb201_net *net, const hw_zc_opts *o, const hw_nn_cfg *cfg,
            uint64_t seed, hw_nn **nn, hw_err *err);
+/* The common start of a data proxy: zc_check (need batches), *score = -INFINITY,
+ * then the network unless the arch is degenerate (*nn = NULL: -inf is its score). */
+int zc_open(const hw_nb201_arch *a, const hw_nb201_net *net, const hw_zc_data *d, const hw_zc_opts *o,
+            int need, uint64_t seed, hw_nn **nn, double *score, hw_err *err);
 /* Forward of batch b of d, CE loss, backward; returns the loss. */
 double zc_step(hw_nn *nn, const hw_zc_data *d, int b);
 

@@ -42,6 +42,20 @@ int zc_net(const hw_nb201_arch *a, const hw_nb201_net *net, const hw_zc_opts *o,
     return rc;
 }
 
+int zc_open(const hw_nb201_arch *a, const hw_nb201_net *net, const hw_zc_data *d, const hw_zc_opts *o,
+            int need, uint64_t seed, hw_nn **nn, double *score, hw_err *err)
+{
+    *nn = NULL;
+    int rc = zc_check(net, d, o, need, err);
+    if (rc)
+        return rc;
+    *score = -INFINITY;
+    if (hw_zc_degenerate(a))
+        return HW_OK;
+    hw_nn_cfg cfg = {d->batch, 1, o->prec};
+    return zc_net(a, net, o, &cfg, seed, nn, err);
+}
+
 double zc_step(hw_nn *nn, const hw_zc_data *d, int b)
 {
     size_t per = (size_t)3 * d->side * d->side;

@@ -122,15 +122,10 @@ static int zico_on(hw_nn *nn, const hw_zc_data *d, const hw_zc_opts *o, double *
 int zc_zico_run(const hw_nb201_arch *a, const hw_nb201_net *net, const hw_zc_data *d, const hw_zc_opts *o,
                 uint64_t seed, double *zico, double *bc_sum, hw_err *err)
 {
-    int rc = zc_check(net, d, o, o->n_batches, err);
-    if (rc)
-        return rc;
-    *zico = -INFINITY, *bc_sum = 0;
-    if (hw_zc_degenerate(a))
-        return HW_OK;
-    hw_nn_cfg cfg = {d->batch, 1, o->prec};
     hw_nn *nn;
-    if ((rc = zc_net(a, net, o, &cfg, seed, &nn, err)) != HW_OK)
+    *bc_sum = 0;
+    int rc = zc_open(a, net, d, o, o->n_batches, seed, &nn, zico, err);
+    if (rc || !nn)
         return rc;
     rc = zico_on(nn, d, o, zico, bc_sum, err);
     hw_nn_free(nn);
