@@ -74,10 +74,10 @@ static int parse_args(int argc, char **argv, run_args *a, hw_err *err)
 }
 
 /* Rank 0's status reaches every rank, so all stop together on an input error. */
-static int agree(int rc, MPI_Comm comm)
+static int agree(int rc, MPI_Comm comm, hw_err *err)
 {
-    MPI_Bcast(&rc, 1, MPI_INT, 0, comm);
-    return rc;
+    int mrc = hw_mpi_check(MPI_Bcast(&rc, 1, MPI_INT, 0, comm), "MPI_Bcast(status)", err);
+    return mrc ? mrc : rc;
 }
 
 /* One run per campaign directory at a time: an fcntl lock on <dir>/.lock,
@@ -163,8 +163,8 @@ static int run_campaign(const run_args *a, int rank, int size, hw_err *err)
     int lock_fd = -1;
     double t0 = hw_now();
     int rc = rank == 0 ? prepare(&c, a, dir, sizeof dir, &lock_fd, err) : HW_OK;
-    if (!(rc = agree(rc, MPI_COMM_WORLD)))
-        rc = agree(hw_campaign_bcast(&c, MPI_COMM_WORLD, err), MPI_COMM_WORLD);
+    if (!(rc = agree(rc, MPI_COMM_WORLD, err)))
+        rc = agree(hw_campaign_bcast(&c, MPI_COMM_WORLD, err), MPI_COMM_WORLD, err);
     c.ranks = size;
     if (!rc)
         rc = farm(&c, rank, err);
@@ -183,7 +183,10 @@ int hw_cmd_run(int argc, char **argv)
     hw_err err = {0};
     run_args a;
     int rank = 0, size = 1;
-    MPI_Init(&argc, &argv);
+    if (MPI_Init(&argc, &argv) != MPI_SUCCESS) {
+        fprintf(stderr, "hwnas: error: MPI_Init failed; check the MPI launch (mpirun/srun)\n");
+        return HW_EIO;
+    }
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
