@@ -10,15 +10,18 @@ int zc_check(const hw_nb201_net *net, const hw_zc_data *d, const hw_zc_opts *o, 
 /* Creates the network (batch, bn, prec) and draws its weights from (seed, arch key). */
 int zc_net(const hw_nb201_arch *a, const hw_nb201_net *net, const hw_zc_opts *o, const hw_nn_cfg *cfg,
            uint64_t seed, hw_nn **nn, hw_err *err);
+/* f(w, g, n) of one layer's weights and gradient. */
+typedef double (*zc_layer_fn)(const double *w, const double *g, size_t n);
 /* The common start of a data proxy: zc_check (need batches), *score = -INFINITY,
  * then the network unless the arch is degenerate (*nn = NULL: -inf is its score). */
 int zc_open(const hw_nb201_arch *a, const hw_nb201_net *net, const hw_zc_data *d, const hw_zc_opts *o,
             int need, uint64_t seed, hw_nn **nn, double *score, hw_err *err);
+/* One CE step on batch 0, then Σ over the conv/linear layers of f (GradNorm, SNIP). */
+int zc_one_batch(const hw_nb201_arch *a, const hw_nb201_net *net, const hw_zc_data *d, const hw_zc_opts *o,
+                 uint64_t seed, zc_layer_fn f, double *score, hw_err *err);
 /* Forward of batch b of d, CE loss, backward; returns the loss. */
 double zc_step(hw_nn *nn, const hw_zc_data *d, int b);
 
-/* f(w, g, n) of one layer's weights and gradient. */
-typedef double (*zc_layer_fn)(const double *w, const double *g, size_t n);
 /* Σ over the conv/linear layers of f. */
 int zc_layer_sum(const hw_nn *nn, zc_layer_fn f, double *out, hw_err *err);
 double zc_abs_wg(const double *w, const double *g, size_t n);   /* SNIP, SynFlow: Σ |w g| */

@@ -56,6 +56,19 @@ int zc_open(const hw_nb201_arch *a, const hw_nb201_net *net, const hw_zc_data *d
     return zc_net(a, net, o, &cfg, seed, nn, err);
 }
 
+int zc_one_batch(const hw_nb201_arch *a, const hw_nb201_net *net, const hw_zc_data *d, const hw_zc_opts *o,
+                 uint64_t seed, zc_layer_fn f, double *score, hw_err *err)
+{
+    hw_nn *nn;
+    int rc = zc_open(a, net, d, o, 1, seed, &nn, score, err);
+    if (rc || !nn)
+        return rc;
+    zc_step(nn, d, 0);
+    rc = zc_layer_sum(nn, f, score, err);
+    hw_nn_free(nn);
+    return rc;
+}
+
 double zc_step(hw_nn *nn, const hw_zc_data *d, int b)
 {
     size_t per = (size_t)3 * d->side * d->side;
