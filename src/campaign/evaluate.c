@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hwnas/campaign.h"
+#include "hwnas/progress.h"
 #include "hwnas/stats.h"
 
 #define K HW_NB201_ONEHOT
@@ -169,9 +170,13 @@ static int collect(hw_campaign *c, double *acc, hv_ref *ref, hw_err *err)
 {
     double *row = hw_calloc(c->width, sizeof *row, err);
     int rc = row ? HW_OK : HW_ENOMEM;
+    hw_progress pr;
+    hw_progress_start(&pr, "evaluating (fronts, scores)", c->n_cand, c->plan.farm.progress_s);
     for (size_t d = 0; d < c->n_dev; d++)
         ref[d] = (hv_ref){INFINITY, -INFINITY};
     for (size_t i = 0; !rc && i < c->n_cand; i++) {
+        if (i % 4096 == 0)
+            hw_progress_update(&pr, i);
         rc = hw_campaign_row(c, i, row, err);
         acc[i] = hw_campaign_true_acc(c, c->cand[i]);
         memcpy(c->scores + i * c->n_scores, row, c->n_scores * sizeof *row);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "hwnas/progress.h"
 #include "hwnas/report.h"
 
 int hw_report_csvs(hw_campaign *c, const char *dir, hw_err *err);
@@ -42,7 +43,11 @@ static int write_candidates(hw_campaign *c, const char *dir, hw_err *err)
     if (c->acc_col >= 0)
         fprintf(o.f, ",%s", c->plan.accuracy.column);
     fputc('\n', o.f);
+    hw_progress pr;
+    hw_progress_start(&pr, "writing candidates.csv", c->n_cand, c->plan.farm.progress_s);
     for (size_t i = 0; !rc && i < c->n_cand; i++) {
+        if (i % 4096 == 0)
+            hw_progress_update(&pr, i);
         if ((rc = hw_campaign_row(c, i, row, err)))
             break;
         cand_prefix(o.f, c, c->cand[i]);
