@@ -16,7 +16,7 @@
 
 #define USAGE                                                                                                    \
     "usage: hwnas profile (--range A:B | --archs FILE | --sample N [--seed S]) [--threads 1,2] [--warmup W] "   \
-    "[--repeats R] [--retries K] [--max-spread X] [--max-noisy F] [--out CSV] | --predictor FILE [--fit-archs N] " \
+    "[--repeats R] [--retries K] [--max-spread X] [--max-noisy F] [--keep-noisy] [--out CSV] | --predictor FILE [--fit-archs N] " \
     "| --evaluate FILE (selection); see `hwnas --help`"
 
 static int bad_opt(hw_err *err, const char *opt, const char *val, const char *what)
@@ -74,6 +74,10 @@ static int parse_args(int argc, char **argv, prof_opts *o, char *table, size_t l
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         double x;
         int rc = HW_OK;
+        if (!strcmp(a, "--keep-noisy")) {
+            o->keep_noisy = 1;
+            continue;
+        }
         if (!v)
             return hw_errf(err, HW_EINPUT, "hwnas profile: '%s' needs a value or is unknown; " USAGE, a);
         i++;
@@ -242,11 +246,12 @@ int prof_measure(const prof_opts *o, int threads, const prof_archs *a, double *m
         hw_nb201_from_key(a->key[i], &arch);
         if ((rc = hw_host_arch(h, &arch, &t, err)))
             break;
-        ms[i] = t.noisy ? NAN : t.median_ms;
+        ms[i] = t.noisy && !o->keep_noisy ? NAN : t.median_ms;
         sum_spread += t.spread;
         if (t.noisy && ++*n_noisy <= 10)
             fprintf(stderr, "[hwnas] warning: host_%dt: arch_index %ld: spread %.1f %% > %.1f %% after %d tries; "
-                    "left empty\n", threads, a->index[i], 100 * t.spread, 100 * o->max_spread, t.tries);
+                    "%s\n", threads, a->index[i], 100 * t.spread, 100 * o->max_spread, t.tries,
+                    o->keep_noisy ? "kept its median (--keep-noisy)" : "left empty");
         if (wall_s() - last >= 10 || i + 1 == a->n) {
             last = wall_s();
             fprintf(stderr, "[hwnas] host_%dt: %zu/%zu archs, %.0f s, mean spread %.1f %%, %zu noisy\n", threads,
@@ -299,8 +304,8 @@ static int cmd_measure(const prof_opts *o, const prof_index *ix, hw_err *err)
         rc = write_csv(o, ix, &a, ms, err);
     if (!rc && a.n && (double)worst > o->max_noisy * (double)a.n)
         rc = hw_errf(err, HW_ENUM, "host_%dt: %zu of %zu archs kept a spread above --max-spread %g after %d "
-                     "retries (more than --max-noisy %g): the machine is too noisy to trust; run rejected (their "
-                     "cells are empty); rerun on a quiet machine", worst_t, worst, a.n, o->max_spread, o->retries,
+                     "retries (more than --max-noisy %g): the machine is too noisy to trust; run rejected (the CSV "
+                     "is written, noisy cells empty unless --keep-noisy); rerun on a quiet machine", worst_t, worst, a.n, o->max_spread, o->retries,
                      o->max_noisy);
     free(ms);
     prof_archs_free(&a);

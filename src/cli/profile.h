@@ -15,7 +15,7 @@ typedef struct prof_opts {
     long sample;
     uint64_t seed;
     int threads[PROF_MAX_THREADS], n_threads;
-    int warmup, repeats, retries, fit_archs, max_age_days;
+    int warmup, repeats, retries, fit_archs, max_age_days, keep_noisy;
     double max_spread, max_noisy, min_sample_ms;
 } prof_opts;
 
