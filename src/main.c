@@ -21,6 +21,8 @@ int main(int argc, char **argv)
         return hw_cmd_suggest(argc - 1, argv + 1);
     if (strcmp(argv[1], "bench-fewshot") == 0)
         return hw_cmd_bench_fewshot(argc - 1, argv + 1);
+    if (strcmp(argv[1], "profile") == 0)
+        return hw_cmd_profile(argc - 1, argv + 1);
     if (strcmp(argv[1], "srcc") == 0)
         return hw_cmd_srcc(argc - 1, argv + 1);
     fprintf(stderr, "hwnas: error: unknown subcommand '%s'; see `hwnas --help`\n", argv[1]);

@@ -12,6 +12,9 @@ int hw_cmd_suggest(int argc, char **argv);
 int hw_cmd_bench_fewshot(int argc, char **argv);
 /* hwnas srcc A.csv COL B.csv COL: rank correlation of two columns joined on arch_index. */
 int hw_cmd_srcc(int argc, char **argv);
+/* `hwnas profile ...`: this machine as a latency device (measure archs end to
+ * end into a latency CSV; --predictor: the op-wise predictor file; --evaluate). */
+int hw_cmd_profile(int argc, char **argv);
 void hw_cmd_help(void);
 /* ../shared/data seen from the repository root (the parent of bin/). */
 void hw_default_data_dir(char *buf, unsigned long len);

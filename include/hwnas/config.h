@@ -45,6 +45,14 @@ typedef struct hw_plan {
         int targets_line;
         char measured[HW_PATH_MAX];  /* "" = none; resolved against the config dir */
         int measured_line;
+        /* The proxy from this machine (README "The host as a latency device"): a
+         * latency CSV in the tables' format (hwnas profile) or an op-wise
+         * predictor file; "" = none; relative to the config dir. The column /
+         * device named by proxy is added to the table for every row. */
+        char host[HW_PATH_MAX];
+        int host_line;
+        char host_predictor[HW_PATH_MAX];
+        int host_predictor_line;
         int train_samples;           /* default 60, >= 3 (with val_samples >= 1: AdaProxy needs 4) */
         int val_samples;             /* default 10 */
         double srcc_threshold;       /* default 0.9 */

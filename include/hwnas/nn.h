@@ -92,6 +92,25 @@ void hw_nn_sum_grad(hw_nn *nn);
 /* Zeroes every gradient, then back-propagates dlogits to every parameter. */
 void hw_nn_backward(hw_nn *nn);
 
+/* Inference (eval mode), what `hwnas profile` times: BN uses its running
+ * statistics as one per-channel scale and shift (BN folded, nn_ops.h bn_eval;
+ * fresh networks have running mean 0 and variance 1); no training state is
+ * read or written; `none`-only nodes stay the zeros written at create. */
+void hw_nn_infer(hw_nn *nn);
+
+/* The forward tape for op-wise profiling: which part of the network each op
+ * belongs to. A cell op carries its stage (0..2), cell, edge (0..5) and the
+ * NB201 op of that edge; a ResBlock op its stage (1, 2: the block before it). */
+typedef enum { HW_NN_STEM = 0, HW_NN_CELL = 1, HW_NN_RESBLOCK = 2, HW_NN_HEAD = 3 } hw_nn_part;
+typedef struct hw_nn_site {
+    hw_nn_part part;
+    int stage, cell, edge, op;
+} hw_nn_site;
+int  hw_nn_n_ops(const hw_nn *nn);
+void hw_nn_op_site(const hw_nn *nn, int i, hw_nn_site *s);
+/* Runs tape ops [i0, i1) in inference mode (hw_nn_infer = the whole tape). */
+void hw_nn_infer_ops(hw_nn *nn, int i0, int i1);
+
 int hw_nn_batch(const hw_nn *nn);
 hw_nn_prec hw_nn_precision(const hw_nn *nn);
 int hw_nn_n_params(const hw_nn *nn);

@@ -12,6 +12,9 @@
  *            channel (saved in mean, invstd as double), y = gamma*xhat + beta
  *            (acc: y +=); running stats (may be NULL) get momentum 0.1 and the
  *            unbiased variance, as PyTorch.
+ *  bn_eval   eval mode (inference): y (=/+=) x*s + t per channel, s = gamma /
+ *            sqrt(run_var + eps), t = beta - run_mean*s (BN folded into one
+ *            per-channel scale and shift).
  *  relu      y = max(x,0); backward passes dy where x > 0 (0 at the kink).
  *  pool3     3x3 average, stride 1, pad 1, count_include_pad=False: x, y are
  *            (B,C,H,W); each output divides by its in-image taps (4, 6 or 9).
@@ -54,6 +57,8 @@ size_t hw_pool3_scratch(int h, int w);
                       int acc, double *mean, double *invstd, real *run_mean, real *run_var);           \
     void hw_bn_bwd##S(int b, int c, int hw, const real *x, const real *gamma, const double *mean,        \
                       const double *invstd, const real *dy, real *dx, real *dgamma, real *dbeta);       \
+    void hw_bn_eval##S(int b, int c, int hw, const real *x, const real *gamma, const real *beta,         \
+                       const real *run_mean, const real *run_var, real *y, int acc);                   \
     void hw_relu_fwd##S(size_t n, const real *x, real *y);                                             \
     void hw_relu_bwd##S(size_t n, const real *x, const real *dy, real *dx);                            \
     void hw_pool3_fwd##S(int b, int c, int h, int w, const real *x, real *y, int acc, real *tmp);      \

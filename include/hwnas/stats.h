@@ -46,4 +46,14 @@ size_t hw_pareto_front(const double *score, const double *lat, size_t n, size_t 
 double hw_hypervolume_2d(const double *acc, const double *lat, size_t n,
                          double ref_acc, double ref_lat);
 
+/* Accuracy of a latency prediction p against the truth y over the pairs with
+ * both finite and y > 0: RMSE (units of y), RMSPE (%, root mean squared
+ * relative error), the % of pairs within ±5 % and ±10 % of y, and Spearman.
+ * n_used = pairs counted (0: everything NaN). */
+typedef struct hw_lat_metrics {
+    double rmse, rmspe, within5, within10, srcc;
+    size_t n_used;
+} hw_lat_metrics;
+void hw_lat_metrics_of(const double *p, const double *y, size_t n, hw_lat_metrics *m);
+
 #endif

@@ -39,6 +39,8 @@ int  hw_table_load(const char *path, hw_arch_key_fn key_fn, hw_table *t, hw_err 
 void hw_table_free(hw_table *t);
 /* Column index of name, or -1. */
 int  hw_table_col(const hw_table *t, const char *name);
+/* Appends a column name with values v[n_rows] (NaN = missing). */
+int  hw_table_add_col(hw_table *t, const char *name, const double *v, hw_err *err);
 /* Row of key (linear map built lazily is not needed: callers build their own
  * key->row maps); returns -1 when absent. O(n). */
 long hw_table_find_key(const hw_table *t, uint32_t key);

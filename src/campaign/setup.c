@@ -208,6 +208,7 @@ static int setup_scores(hw_campaign *c, hw_err *err)
 }
 
 int hw_campaign_select(hw_campaign *c, hw_err *err); /* candidates.c */
+int hw_campaign_host_proxy(hw_campaign *c, hw_err *err); /* host.c */
 
 static void apply_overrides(hw_plan *p, const hw_overrides *ov)
 {
@@ -229,6 +230,8 @@ int hw_campaign_setup(hw_campaign *c, const char *config_path, const char *defau
         rc = hw_errf(err, HW_EINPUT, "%s: space '%s' is not supported; use \"nb201\"", config_path, c->plan.space);
     if (!rc)
         rc = load_tables(c, err);
+    if (!rc)
+        rc = hw_campaign_host_proxy(c, err);
     if (!rc)
         rc = list_devices(c, err);
     if (!rc)

@@ -55,6 +55,8 @@ static const key_doc KEYS[] = {
     {"latency.proxy", "\"pixel3\""},
     {"latency.targets", "[\"*\"]"},
     {"latency.measured", "\"measured.csv\""},
+    {"latency.host", "\"results/host/host_latency.csv\""},
+    {"latency.host_predictor", "\"results/host/predictor.txt\""},
     {"latency.train_samples", "60"},
     {"latency.val_samples", "10"},
     {"latency.srcc_threshold", "0.9"},
@@ -605,6 +607,18 @@ static int load_latency(const ctx *c, const config_setting_t *root, hw_plan *p)
     TRY(get_str(c, g, "measured", 1, rel, sizeof rel, &p->latency.measured_line));
     if (rel[0])
         TRY(join(c, at(g, "measured", g), "latency.measured", c->dir, rel, p->latency.measured, HW_PATH_MAX));
+    rel[0] = '\0';
+    TRY(get_str(c, g, "host", 1, rel, sizeof rel, &p->latency.host_line));
+    if (rel[0])
+        TRY(join(c, at(g, "host", g), "latency.host", c->dir, rel, p->latency.host, HW_PATH_MAX));
+    rel[0] = '\0';
+    TRY(get_str(c, g, "host_predictor", 1, rel, sizeof rel, &p->latency.host_predictor_line));
+    if (rel[0])
+        TRY(join(c, at(g, "host_predictor", g), "latency.host_predictor", c->dir, rel, p->latency.host_predictor,
+                 HW_PATH_MAX));
+    if (p->latency.host[0] && p->latency.host_predictor[0])
+        return fail(c, at(g, "host_predictor", g), "latency.host and latency.host_predictor both set; give one: the "
+                    "measured host CSV or the op-wise predictor file");
     return load_latency_fit(c, g, p);
 }
 

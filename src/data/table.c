@@ -251,3 +251,32 @@ long hw_table_find_key(const hw_table *t, uint32_t key)
             return (long)i;
     return -1;
 }
+
+int hw_table_add_col(hw_table *t, const char *name, const double *v, hw_err *err)
+{
+    size_t nc = t->n_cols + 1;
+    char **col = realloc(t->col, nc * sizeof *col);
+    if (col)
+        t->col = col;
+    double *val = col ? malloc(t->n_rows * nc * sizeof *val + 1) : NULL;
+    size_t *miss = val ? realloc(t->n_missing, nc * sizeof *miss) : NULL;
+    if (miss)
+        t->n_missing = miss;
+    size_t *neg = miss ? realloc(t->n_negative, nc * sizeof *neg) : NULL;
+    if (neg)
+        t->n_negative = neg;
+    char *dup = neg ? strdup(name) : NULL;
+    if (!dup) {
+        free(val);
+        return hw_errf(err, HW_ENOMEM, "out of memory adding column %s to %s", name, t->path);
+    }
+    t->n_missing[t->n_cols] = t->n_negative[t->n_cols] = 0;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        memcpy(val + r * nc, t->val + r * t->n_cols, t->n_cols * sizeof *val);
+        val[r * nc + t->n_cols] = v[r];
+        t->n_missing[t->n_cols] += v[r] != v[r];
+    }
+    free(t->val);
+    t->val = val, t->col[t->n_cols] = dup, t->n_cols = nc;
+    return HW_OK;
+}

@@ -84,3 +84,14 @@ void FN(hw_bn_bwd)(int b, int c, int hw, const real *x, const real *gamma, const
         }
     }
 }
+
+void FN(hw_bn_eval)(int b, int c, int hw, const real *x, const real *gamma, const real *beta, const real *run_mean,
+                    const real *run_var, real *y, int acc)
+{
+    for (int ch = 0; ch < c; ch++) {
+        double s = gamma[ch] / sqrt((double)run_var[ch] + HW_BN_EPS);
+        real sc = (real)s, sh = (real)(beta[ch] - run_mean[ch] * s);
+        for (int i = 0; i < b; i++)
+            FN(vec_affine)((size_t)hw, x + ((size_t)i * c + ch) * hw, sc, sh, y + ((size_t)i * c + ch) * hw, acc);
+    }
+}

@@ -35,6 +35,7 @@ static nn_op *new_op(hw_nn *nn, nn_kind kind, int in, int out, int acc)
     memset(o, 0, sizeof *o);
     o->kind = kind, o->in = in, o->out = out, o->acc = acc;
     o->p = o->bn = -1;
+    o->site = nn->site;
     return o;
 }
 
@@ -95,6 +96,7 @@ static int cell(hw_nn *nn, const hw_nb201_arch *a, int x)
         for (int i = 0; i < j; i++, e++) {
             if (a->op[e] == HW_OP_NONE)
                 continue;
+            nn->site.edge = e, nn->site.op = a->op[e];
             edge(nn, a->op[e], node[i], node[j], !first);
             first = 0;
         }
@@ -151,13 +153,23 @@ void nn_build(hw_nn *nn, const hw_nb201_arch *a, const hw_nb201_net *net)
     nn->classes = net->classes;
     nn->input = new_tensor(nn, 3, s, s);
     int x = new_tensor(nn, net->width[0], s, s);
+    hw_nn_site site = {HW_NN_STEM, 0, -1, -1, -1};
+    nn->site = site;
     conv_bn(nn, nn->input, x, 3, 1, 0, 0);
     for (int st = 0; st < 3; st++) {
-        if (st > 0)
+        if (st > 0) {
+            hw_nn_site rs = {HW_NN_RESBLOCK, st, -1, -1, -1};
+            nn->site = rs;
             x = resblock(nn, x, net->width[st]);
-        for (int c = 0; c < net->cells; c++)
+        }
+        for (int c = 0; c < net->cells; c++) {
+            hw_nn_site cs = {HW_NN_CELL, st, c, -1, -1};
+            nn->site = cs;
             x = cell(nn, a, x);
+        }
     }
+    hw_nn_site hs = {HW_NN_HEAD, 2, -1, -1, -1};
+    nn->site = hs;
     nn->logits = head(nn, x);
     mark_live(nn);
 }

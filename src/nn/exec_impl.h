@@ -147,3 +147,19 @@ void FN(nn_backward)(hw_nn *nn)
         FN(bwd_op)(nn, &nn->op[i]);
     }
 }
+
+/* Inference: every op in tape order, BN in eval mode (running statistics). */
+void FN(nn_infer_ops)(hw_nn *nn, int i0, int i1)
+{
+    for (int i = i0; i < i1; i++) {
+        const nn_op *o = &nn->op[i];
+        if (o->kind != NN_BN) {
+            FN(fwd_op)(nn, o);
+            continue;
+        }
+        const nn_tensor *x = &nn->t[o->in];
+        const nn_bn *b = &nn->bn[o->bn];
+        FN(hw_bn_eval)(nn->cfg.batch, x->c, x->h * x->w, X(o->in), PW(o->p), PW(o->p + 1), b->run_mean, b->run_var,
+                       X(o->out), o->acc);
+    }
+}

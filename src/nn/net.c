@@ -10,6 +10,10 @@ void hw_nn_logits(const hw_nn *nn, double *out) { DISPATCH(nn, nn_logits)(nn, ou
 double hw_nn_ce_grad(hw_nn *nn, const int *labels) { return DISPATCH(nn, nn_ce_grad)(nn, labels); }
 void hw_nn_sum_grad(hw_nn *nn) { DISPATCH(nn, nn_sum_grad)(nn); }
 void hw_nn_abs_params(hw_nn *nn) { DISPATCH(nn, nn_abs_params)(nn); }
+void hw_nn_infer(hw_nn *nn) { DISPATCH(nn, nn_infer_ops)(nn, 0, nn->nop); }
+int hw_nn_n_ops(const hw_nn *nn) { return nn->nop; }
+void hw_nn_op_site(const hw_nn *nn, int i, hw_nn_site *s) { *s = nn->op[i].site; }
+void hw_nn_infer_ops(hw_nn *nn, int i0, int i1) { DISPATCH(nn, nn_infer_ops)(nn, i0, i1); }
 int hw_nn_batch(const hw_nn *nn) { return nn->cfg.batch; }
 hw_nn_prec hw_nn_precision(const hw_nn *nn) { return nn->cfg.prec; }
 int hw_nn_n_params(const hw_nn *nn) { return nn->np; }

@@ -25,6 +25,7 @@ typedef struct nn_op {
     int in, out, acc;
     int relu, k, stride;
     int p, bn;
+    hw_nn_site site;
 } nn_op;
 
 typedef struct nn_param {
@@ -52,6 +53,7 @@ struct hw_nn {
     unsigned char *arena;
     size_t bytes;
     int owns_arena;           /* 0: the arena belongs to a hw_nn_ws */
+    hw_nn_site site;          /* build.c: the site new ops are tagged with */
 };
 
 /* build.c: fills t, op, p, bn, layer (arrays sized by nn_capacity). */
@@ -77,7 +79,8 @@ void nn_clear(hw_nn *nn);
     void nn_param_set##S(hw_nn *nn, int p, const double *v);                        \
     void nn_abs_params##S(hw_nn *nn);                                               \
     void nn_relu_code##S(const hw_nn *nn, int t, size_t u0, size_t nu, double *c); \
-    void nn_bn_reset##S(hw_nn *nn);
+    void nn_bn_reset##S(hw_nn *nn);                                                 \
+    void nn_infer_ops##S(hw_nn *nn, int i0, int i1);
 NN_EXEC_DECLARE(_f32)
 NN_EXEC_DECLARE(_f64)
 
