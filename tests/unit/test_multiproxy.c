@@ -55,7 +55,7 @@ static void make_world(int nonlinear)
 
 static void build(hw_mp_bank *b)
 {
-    assert_int_equal(hw_mp_bank_build(W.lat, NA, S, W.X, K, NULL, b, NULL), 0);
+    assert_int_equal(hw_mp_bank_build(W.lat, NA, S, W.X, K, NULL, 0, NULL, b, NULL), 0);
 }
 
 static void rows_0_to(size_t *rows, size_t n, size_t stride)
@@ -376,7 +376,7 @@ static void test_bad_input(void **state)
     assert_int_equal(hw_mp_select(&b, src, 1, pool, 3, 4, &r, out, &err), HW_EINPUT);
     hw_mp_bank_free(&b);
     double lat[4] = {1, NAN, NAN, NAN}, X[4 * K] = {0};
-    assert_int_equal(hw_mp_bank_build(lat, 4, 1, X, K, NULL, &b, &err), HW_EINPUT);
+    assert_int_equal(hw_mp_bank_build(lat, 4, 1, X, K, NULL, 0, NULL, &b, &err), HW_EINPUT);
     assert_non_null(strstr(err.msg, "at least 2"));
 }
 
