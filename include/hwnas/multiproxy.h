@@ -11,11 +11,16 @@
  *   T[s][i] = standardised L                  (similarity weights)
  *   Z[s][i] = standardised L winsorised to its [2 %, 98 %] quantiles (selection)
  * Means, sds and quantiles are over the reference rows (e.g. the table's rows).
+ * The caller's feature rows: X (k columns, e.g. one-hot ops; the operator-wise
+ * fits use them) and optional tied features G (g columns, sums of X columns
+ * that share one cost, e.g. the count of each op over a cell's edges).
  *
  * Multiproxy fit from samples (row r_j, latency y_j), ys = y / median(y):
  *   w_s = max(0, pearson(T_s, ys))^gamma, rescaled to RMS 1 (all 1 if all 0);
+ *   v_s = w_s^2, rescaled to RMS 1 (a non-additive residual transfers only
+ *   from closely similar devices);
  *   9 ridge members, (r1, r2) in {0, 0.3, 1} x {0.03, 0.1, 0.3}: features
- *   [w.A, r1 w.B, r2 onehot], unpenalised intercept, lambda on a log grid
+ *   [w.A, r1 v.B, r2 X, 2 r2 G], unpenalised intercept, lambda on a log grid
  *   1e-4..1e4 (33) chosen by closed-form leave-one-out MSE (hat matrix);
  *   the model is the mean of the members (still linear in the features).
  *   Exact-match rule: when the sources' latencies alone - one source affinely
@@ -24,7 +29,7 @@
  *   known device, or an exact mix of known devices, is recovered exactly).
  *   est_srcc = SRCC(LOO predictions, ys): an estimate of the final SRCC from
  *   the samples alone.
- * Direct: one ridge member on the one-hot features only (no sources). */
+ * Direct: one ridge member on [X, 2 G] only (no sources). */
 #ifndef HWNAS_MULTIPROXY_H
 #define HWNAS_MULTIPROXY_H
 #include <stddef.h>
@@ -35,18 +40,22 @@
 typedef struct hw_mp_bank {
     size_t n;       /* rows (archs) */
     size_t n_col;   /* source columns */
-    size_t k;       /* one-hot width (a constant column is harmless) */
+    size_t k;       /* feature width (a constant column is harmless) */
+    size_t g;       /* tied feature width (0: none) */
     double *A, *B, *T, *Z; /* n_col x n each, column-major: X[s * n + i] */
-    double *X;      /* n x k one-hot, row-major */
+    double *X;      /* n x k features, row-major */
+    double *G;      /* n x g tied features, row-major (NULL when g = 0) */
     double *mean, *sd;     /* n_col: of OP over the reference rows (ms) */
 } hw_mp_bank;
 
-/* lat: n x n_col row-major latencies in ms, NaN (or <= 0) = unknown; onehot:
- * n x k row-major; ref: n flags (NULL = all rows) marking the rows that set
- * the statistics (the operator-wise fits use every known latency). Every
- * column needs >= 2 known latencies (else HW_EINPUT naming the column index). */
-int  hw_mp_bank_build(const double *lat, size_t n, size_t n_col, const double *onehot, size_t k,
-                      const unsigned char *ref, hw_mp_bank *b, hw_err *err);
+/* lat: n x n_col row-major latencies in ms, NaN (or <= 0) = unknown; X:
+ * n x k row-major features (the operator-wise fits use them); G: n x g
+ * row-major tied features (NULL with g = 0); ref: n flags (NULL = all rows)
+ * marking the rows that set the statistics (the operator-wise fits use every
+ * known latency). Every column needs >= 2 known latencies (else HW_EINPUT
+ * naming the column index). */
+int  hw_mp_bank_build(const double *lat, size_t n, size_t n_col, const double *X, size_t k, const double *G,
+                      size_t g, const unsigned char *ref, hw_mp_bank *b, hw_err *err);
 void hw_mp_bank_free(hw_mp_bank *b);
 
 typedef enum { HW_MP_MULTI = 0, HW_MP_DIRECT = 1 } hw_mp_kind;
@@ -59,14 +68,15 @@ typedef struct hw_mp_opts {
 hw_mp_opts hw_mp_default_opts(hw_mp_kind kind);
 
 /* The fitted predictor: y(i) = scale * (c0 + sum_s a_s A[src_s][i] + b_s B[src_s][i]
- * + t_s T[src_s][i] + sum_j x_j onehot[i][j]); t is 0 except after the
- * exact-match rule, which zeroes a, b and x. */
+ * + t_s T[src_s][i] + sum_j x_j X[i][j] + sum_j q_j G[i][j]); t is 0 except
+ * after the exact-match rule, which zeroes a, b, x and q. */
 typedef struct hw_mp_model {
     hw_mp_kind kind;
     size_t n_src;
     size_t *src;        /* bank columns (n_src), owned */
     double *a, *b, *t;  /* n_src each */
     double *x;          /* k */
+    double *q;          /* g */
     double c0, scale;   /* scale = median of the sample latencies (ms) */
     int reuse;          /* -1, or the position in src of the one source chosen by the exact-match rule */
     int sources_linear; /* 1 when the exact-match rule chose the ridge combination of the sources */

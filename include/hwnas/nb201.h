@@ -44,6 +44,18 @@ int  hw_nb201_key_fn(const char *s, uint32_t *key, char *why, size_t why_len);
 
 /* x[e*5 + op] = 1 for each edge, x[30] = 1. x has HW_NB201_ONEHOT entries. */
 void hw_nb201_onehot(const hw_nb201_arch *a, double *x);
+/* The arch with every edge that lies on no path from the cell's input (node 0)
+ * to its output (node 3) set to none: the ops a graph compiler that removes
+ * dead code would still run. */
+void hw_nb201_live(const hw_nb201_arch *a, hw_nb201_arch *out);
+/* Multiproxy features: hw_nb201_onehot(a) (31) followed by the 30 one-hot
+ * entries of hw_nb201_live(a) (no second constant). */
+#define HW_NB201_MPFEAT (HW_NB201_ONEHOT + HW_NB201_EDGES * HW_NB201_OPS)
+void hw_nb201_mp_features(const hw_nb201_arch *a, double *x);
+/* Multiproxy tied features: c[op] = number of edges of a with that op, then
+ * c[5 + op] = the same for hw_nb201_live(a); sums of mp_features columns. */
+#define HW_NB201_MPTIED (2 * HW_NB201_OPS)
+void hw_nb201_op_counts(const hw_nb201_arch *a, double *c);
 
 /* Number of conv edges (nor_conv_1x1 / nor_conv_3x3) in the cell. */
 int    hw_nb201_conv_edges(const hw_nb201_arch *a);

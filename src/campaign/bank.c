@@ -8,7 +8,8 @@
 #include "hwnas/multiproxy.h"
 #include "hwnas/rng.h"
 
-#define K HW_NB201_ONEHOT
+#define K HW_NB201_MPFEAT
+#define G HW_NB201_MPTIED
 
 /* Distinct measured devices with >= 2 rows, appended to c->bank_name after the table columns. */
 static int bank_names(hw_campaign *c, hw_err *err)
@@ -38,8 +39,9 @@ static long bank_col(const hw_campaign *c, const char *name)
     return -1;
 }
 
-/* lat (keys x n_bank, NaN unknown), one-hot rows and the table-row flags. */
-static void bank_inputs(const hw_campaign *c, double *lat, double *X, unsigned char *ref)
+/* lat (keys x n_bank, NaN unknown), feature rows (one-hot + live one-hot, op
+ * counts) and the table-row flags. */
+static void bank_inputs(const hw_campaign *c, double *lat, double *X, double *cnt, unsigned char *ref)
 {
     size_t nb = c->n_bank;
     for (size_t i = 0; i < (size_t)HW_NB201_N_ARCHS * nb; i++)
@@ -55,7 +57,8 @@ static void bank_inputs(const hw_campaign *c, double *lat, double *X, unsigned c
     for (uint32_t k = 0; k < HW_NB201_N_ARCHS; k++) {
         hw_nb201_arch a;
         hw_nb201_from_key(k, &a);
-        hw_nb201_onehot(&a, X + (size_t)k * K);
+        hw_nb201_mp_features(&a, X + (size_t)k * K);
+        hw_nb201_op_counts(&a, cnt + (size_t)k * G);
         ref[k] = c->lat_row[k] >= 0;
     }
 }
@@ -67,13 +70,15 @@ int hw_campaign_bank(hw_campaign *c, hw_mp_bank *b, hw_err *err)
         return rc;
     double *lat = hw_calloc((size_t)HW_NB201_N_ARCHS * c->n_bank, sizeof *lat, err);
     double *X = hw_calloc((size_t)HW_NB201_N_ARCHS * K, sizeof *X, err);
+    double *cnt = hw_calloc((size_t)HW_NB201_N_ARCHS * G, sizeof *cnt, err);
     unsigned char *ref = hw_calloc(HW_NB201_N_ARCHS, 1, err);
-    rc = lat && X && ref ? HW_OK : HW_ENOMEM;
+    rc = lat && X && cnt && ref ? HW_OK : HW_ENOMEM;
     if (!rc) {
-        bank_inputs(c, lat, X, ref);
-        rc = hw_mp_bank_build(lat, HW_NB201_N_ARCHS, c->n_bank, X, K, c->lat.n_rows >= 2 ? ref : NULL, b, err);
+        bank_inputs(c, lat, X, cnt, ref);
+        rc = hw_mp_bank_build(lat, HW_NB201_N_ARCHS, c->n_bank, X, K, cnt, G, c->lat.n_rows >= 2 ? ref : NULL, b,
+                              err);
     }
-    free(lat), free(X), free(ref);
+    free(lat), free(X), free(cnt), free(ref);
     return rc;
 }
 

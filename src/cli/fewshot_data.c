@@ -51,14 +51,21 @@ int fs_table_load(fs_table *ft, const char *path, hw_err *err)
         ft->med = hw_calloc(nc, sizeof *ft->med, err);
         rc = ft->X && ft->w_norm && ft->med ? HW_OK : HW_ENOMEM;
     }
+    double *F = rc ? NULL : hw_calloc(n * HW_NB201_MPFEAT, sizeof *F, err);
+    double *G = rc ? NULL : hw_calloc(n * HW_NB201_MPTIED, sizeof *G, err);
+    if (!rc && (!F || !G))
+        rc = HW_ENOMEM;
     for (size_t r = 0; !rc && r < n; r++) {
         hw_nb201_arch a;
         hw_nb201_from_key(ft->t.key[r], &a);
         hw_nb201_onehot(&a, ft->X + r * K);
+        hw_nb201_mp_features(&a, F + r * HW_NB201_MPFEAT);
+        hw_nb201_op_counts(&a, G + r * HW_NB201_MPTIED);
     }
     double t0 = hw_now();
     if (!rc)
-        rc = hw_mp_bank_build(ft->t.val, n, nc, ft->X, K, NULL, &ft->bank, err);
+        rc = hw_mp_bank_build(ft->t.val, n, nc, F, HW_NB201_MPFEAT, G, HW_NB201_MPTIED, NULL, &ft->bank, err);
+    free(F), free(G);
     ft->bank_ms = 1e3 * (hw_now() - t0);
     if (!rc)
         rc = opwise_weights(ft, err);

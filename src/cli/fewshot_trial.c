@@ -14,7 +14,7 @@
 
 const char *const FS_METHOD_NAME[FS_N_METHODS] = {
     "multiproxy, diverse samples", "multiproxy, random samples", "AdaProxy from the best single source",
-    "direct ridge (one-hot only)"};
+    "direct ridge (arch features only)"};
 
 typedef struct {
     const fs_table *ft;

@@ -1,6 +1,7 @@
 /* The multiproxy feature bank: per source column, its operator-wise
  * predictor (one-hot least squares) and the standardised features A, B, T, Z
- * of every bank row (contract: include/hwnas/multiproxy.h). */
+ * of every bank row, and the caller's features X and tied features G
+ * (contract: include/hwnas/multiproxy.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ void hw_mp_bank_free(hw_mp_bank *b)
 {
     if (!b)
         return;
-    free(b->A), free(b->B), free(b->T), free(b->Z), free(b->X), free(b->mean), free(b->sd);
+    free(b->A), free(b->B), free(b->T), free(b->Z), free(b->X), free(b->G), free(b->mean), free(b->sd);
     memset(b, 0, sizeof *b);
 }
 
@@ -115,33 +116,36 @@ static void fill_column(hw_mp_bank *b, const double *lat, size_t col, const unsi
     }
 }
 
-static int bank_alloc(hw_mp_bank *b, size_t n, size_t n_col, size_t k, hw_err *err)
+static int bank_alloc(hw_mp_bank *b, size_t n, size_t n_col, size_t k, size_t g, hw_err *err)
 {
     memset(b, 0, sizeof *b);
-    b->n = n, b->n_col = n_col, b->k = k;
+    b->n = n, b->n_col = n_col, b->k = k, b->g = g;
     b->A = hw_calloc(n * n_col, sizeof *b->A, err);
     b->B = hw_calloc(n * n_col, sizeof *b->B, err);
     b->T = hw_calloc(n * n_col, sizeof *b->T, err);
     b->Z = hw_calloc(n * n_col, sizeof *b->Z, err);
     b->X = hw_calloc(n * k, sizeof *b->X, err);
+    b->G = g ? hw_calloc(n * g, sizeof *b->G, err) : NULL;
     b->mean = hw_calloc(n_col, sizeof *b->mean, err);
     b->sd = hw_calloc(n_col, sizeof *b->sd, err);
-    if (b->A && b->B && b->T && b->Z && b->X && b->mean && b->sd)
+    if (b->A && b->B && b->T && b->Z && b->X && (b->G || !g) && b->mean && b->sd)
         return HW_OK;
     hw_mp_bank_free(b);
     return HW_ENOMEM;
 }
 
-int hw_mp_bank_build(const double *lat, size_t n, size_t n_col, const double *onehot, size_t k,
-                     const unsigned char *ref, hw_mp_bank *b, hw_err *err)
+int hw_mp_bank_build(const double *lat, size_t n, size_t n_col, const double *onehot, size_t k, const double *G,
+                     size_t g, const unsigned char *ref, hw_mp_bank *b, hw_err *err)
 {
-    if (n < 2 || k < 1 || k > HW_LAT_KMAX)
-        return hw_errf(err, HW_EINPUT, "multiproxy: a bank needs at least 2 rows and 1 <= k <= %d features "
-                       "(got %zu rows, k = %zu)", HW_LAT_KMAX, n, k);
-    int rc = bank_alloc(b, n, n_col, k, err);
+    if (n < 2 || k < 1 || k > HW_LAT_KMAX || (g && !G))
+        return hw_errf(err, HW_EINPUT, "multiproxy: a bank needs at least 2 rows, 1 <= k <= %d features and the "
+                       "tied features when g > 0 (got %zu rows, k = %zu, g = %zu)", HW_LAT_KMAX, n, k, g);
+    int rc = bank_alloc(b, n, n_col, k, g, err);
     if (rc)
         return rc;
     memcpy(b->X, onehot, n * k * sizeof *onehot);
+    if (g)
+        memcpy(b->G, G, n * g * sizeof *G);
     double *op = hw_calloc(n, sizeof *op, err), *L = hw_calloc(n, sizeof *L, err);
     double *W = hw_calloc(n, sizeof *W, err);
     rc = op && L && W ? HW_OK : HW_ENOMEM;

@@ -15,6 +15,7 @@ static const double R2[] = {0.03, 0.1, 0.3};  /* weight of the one-hot block */
 #define N_R1 (sizeof R1 / sizeof *R1)
 #define N_R2 (sizeof R2 / sizeof *R2)
 #define REUSE_RATIO 0.01
+#define TIED_RATIO 2.0 /* weight of the tied block G relative to X: shared op costs vary more than per-edge ones */
 
 hw_mp_opts hw_mp_default_opts(hw_mp_kind kind)
 {
@@ -26,7 +27,7 @@ void hw_mp_model_free(hw_mp_model *m)
 {
     if (!m)
         return;
-    free(m->src), free(m->a), free(m->b), free(m->t), free(m->x);
+    free(m->src), free(m->a), free(m->b), free(m->t), free(m->x), free(m->q);
     memset(m, 0, sizeof *m);
 }
 
@@ -47,9 +48,20 @@ static double pearson(const double *x, const double *y, size_t n)
     return sxx > 0 && syy > 0 ? sxy / sqrt(sxx * syy) : 0.0;
 }
 
-/* w_s = max(0, pearson(T_s, ys))^gamma with RMS 1; all ones when every w_s is 0. */
+/* v = w^2 rescaled to RMS 1 (all ones when every w_s is 0). */
+static void residual_weights(const double *w, size_t S, double *v)
+{
+    double ss = 0;
+    for (size_t s = 0; s < S; s++)
+        v[s] = w[s] * w[s], ss += v[s] * v[s];
+    for (size_t s = 0; s < S; s++)
+        v[s] = ss > 0 ? v[s] / sqrt(ss / (double)S) : 1.0;
+}
+
+/* w_s = max(0, pearson(T_s, ys))^gamma with RMS 1; all ones when every w_s is
+ * 0; v (the residual block's weights) from w. */
 static void similarity(const hw_mp_bank *b, const hw_mp_model *m, const size_t *rows, const double *ys, size_t n,
-                       double gamma, double *t, double *w)
+                       double gamma, double *t, double *w, double *v)
 {
     double ss = 0;
     for (size_t s = 0; s < m->n_src; s++) {
@@ -62,52 +74,57 @@ static void similarity(const hw_mp_bank *b, const hw_mp_model *m, const size_t *
     double f = ss > 0 ? 1.0 / sqrt(ss / (double)m->n_src) : 0.0;
     for (size_t s = 0; s < m->n_src; s++)
         w[s] = ss > 0 ? w[s] * f : 1.0;
+    residual_weights(w, m->n_src, v);
 }
 
-/* Row i of the member design [w.A, r1 w.B, r2 X] (p = 2 n_src + k). */
-static void design_row(const hw_mp_bank *b, const hw_mp_model *m, size_t row, const double *w, double r1,
-                       double r2, double *f)
+/* Row i of the member design [w.A, r1 v.B, r2 X, TIED_RATIO r2 G] (p = 2 n_src + k + g). */
+static void design_row(const hw_mp_bank *b, const hw_mp_model *m, size_t row, const double *w, const double *v,
+                       double r1, double r2, double *f)
 {
     size_t S = m->n_src;
     for (size_t s = 0; s < S; s++) {
         f[s] = w[s] * b->A[m->src[s] * b->n + row];
-        f[S + s] = r1 * w[s] * b->B[m->src[s] * b->n + row];
+        f[S + s] = r1 * v[s] * b->B[m->src[s] * b->n + row];
     }
     for (size_t j = 0; j < b->k; j++)
         f[2 * S + j] = r2 * b->X[row * b->k + j];
-}
-
-/* Adds (1/M) of one member's coefficients into the model. */
-static void add_member(hw_mp_model *m, const double *beta, double icpt, const double *w, double r1, double r2,
-                       size_t k, double inv_m)
-{
-    size_t S = m->n_src;
-    for (size_t s = 0; s < S; s++) {
-        m->a[s] += inv_m * beta[s] * w[s];
-        m->b[s] += inv_m * beta[S + s] * r1 * w[s];
-    }
-    for (size_t j = 0; j < k; j++)
-        m->x[j] += inv_m * beta[2 * S + j] * r2;
-    m->c0 += inv_m * icpt;
+    for (size_t j = 0; j < b->g; j++)
+        f[2 * S + b->k + j] = TIED_RATIO * r2 * b->G[row * b->g + j];
 }
 
 typedef struct {
-    double *F, *beta, *loo, *w, *t;
+    double *F, *beta, *loo, *w, *v, *t;
 } scratch;
+
+/* Adds inv_m times one member's coefficients into the model. */
+static void add_member(hw_mp_model *m, const hw_mp_bank *b, const double *beta, double icpt, const scratch *sc,
+                       double r1, double r2, double inv_m)
+{
+    size_t S = m->n_src;
+    for (size_t s = 0; s < S; s++) {
+        m->a[s] += inv_m * beta[s] * sc->w[s];
+        m->b[s] += inv_m * beta[S + s] * r1 * sc->v[s];
+    }
+    for (size_t j = 0; j < b->k; j++)
+        m->x[j] += inv_m * beta[2 * S + j] * r2;
+    for (size_t j = 0; j < b->g; j++)
+        m->q[j] += inv_m * beta[2 * S + b->k + j] * TIED_RATIO * r2;
+    m->c0 += inv_m * icpt;
+}
 
 static int member(const hw_mp_bank *b, hw_mp_model *m, const size_t *rows, const double *ys, size_t n, double r1,
                   double r2, double inv_m, scratch *sc, double *loo_sum, hw_err *err)
 {
-    size_t p = 2 * m->n_src + b->k;
+    size_t p = 2 * m->n_src + b->k + b->g;
     double grid[N_LAMBDA];
     lambda_grid(grid);
     for (size_t i = 0; i < n; i++)
-        design_row(b, m, rows[i], sc->w, r1, r2, sc->F + i * p);
+        design_row(b, m, rows[i], sc->w, sc->v, r1, r2, sc->F + i * p);
     hw_ridge_loo out;
     int rc = hw_ridge_loo_fit(sc->F, n, p, ys, grid, N_LAMBDA, sc->beta, sc->loo, &out, err);
     if (rc)
         return rc;
-    add_member(m, sc->beta, out.intercept, sc->w, r1, r2, b->k, inv_m);
+    add_member(m, b, sc->beta, out.intercept, sc, r1, r2, inv_m);
     for (size_t i = 0; i < n; i++)
         loo_sum[i] += inv_m * sc->loo[i];
     m->lambda_gm += inv_m * log(out.lambda);
@@ -175,10 +192,11 @@ static double sources_linear(const hw_mp_bank *b, const hw_mp_model *m, const si
     return out.loo_mse;
 }
 
-static void clear_coefs(hw_mp_model *m, size_t k)
+static void clear_coefs(hw_mp_model *m, size_t k, size_t g)
 {
     memset(m->a, 0, m->n_src * sizeof *m->a), memset(m->b, 0, m->n_src * sizeof *m->b);
     memset(m->t, 0, m->n_src * sizeof *m->t), memset(m->x, 0, k * sizeof *m->x);
+    memset(m->q, 0, (g + 1) * sizeof *m->q);
     m->lambda_gm = NAN;
 }
 
@@ -193,13 +211,13 @@ static void exact_match(const hw_mp_bank *b, hw_mp_model *m, const size_t *rows,
     double single = best_single(b, m, rows, ys, n, sc, &arg, &slope, &icpt);
     double lin = sources_linear(b, m, rows, ys, n, sc, &lin_icpt);
     if (lin < single && lin <= REUSE_RATIO * ens) {
-        clear_coefs(m, b->k);
+        clear_coefs(m, b->k, b->g);
         for (size_t s = 0; s < m->n_src; s++)
             m->t[s] = sc->beta[s];
         m->c0 = lin_icpt, m->sources_linear = 1;
         memcpy(loo_sum, sc->loo, n * sizeof *loo_sum);
     } else if (single <= REUSE_RATIO * ens) {
-        clear_coefs(m, b->k);
+        clear_coefs(m, b->k, b->g);
         m->reuse = (int)arg, m->t[arg] = slope, m->c0 = icpt;
         for (size_t i = 0; i < n; i++)
             sc->t[i] = b->T[m->src[arg] * b->n + rows[i]];
@@ -212,10 +230,10 @@ static int fit_members(const hw_mp_bank *b, hw_mp_model *m, const size_t *rows, 
 {
     int rc = HW_OK;
     if (o->kind == HW_MP_DIRECT) {
-        sc->w[0] = 0;
+        sc->w[0] = 0, sc->v[0] = 0;
         rc = member(b, m, rows, ys, n, 0.0, 1.0, 1.0, sc, loo_sum, err);
     } else {
-        similarity(b, m, rows, ys, n, o->gamma, sc->t, sc->w);
+        similarity(b, m, rows, ys, n, o->gamma, sc->t, sc->w, sc->v);
         double inv_m = 1.0 / (double)(N_R1 * N_R2);
         for (size_t i = 0; !rc && i < N_R1; i++)
             for (size_t j = 0; !rc && j < N_R2; j++)
@@ -246,7 +264,8 @@ static int check_fit_input(const hw_mp_bank *b, const size_t *src, size_t n_src,
     return HW_OK;
 }
 
-static int model_alloc(hw_mp_model *m, const size_t *src, size_t n_src, size_t k, hw_mp_kind kind, hw_err *err)
+static int model_alloc(hw_mp_model *m, const size_t *src, size_t n_src, size_t k, size_t g, hw_mp_kind kind,
+                       hw_err *err)
 {
     memset(m, 0, sizeof *m);
     m->kind = kind, m->reuse = -1, m->n_src = kind == HW_MP_DIRECT ? 0 : n_src;
@@ -255,7 +274,8 @@ static int model_alloc(hw_mp_model *m, const size_t *src, size_t n_src, size_t k
     m->b = hw_calloc(m->n_src + 1, sizeof *m->b, err);
     m->t = hw_calloc(m->n_src + 1, sizeof *m->t, err);
     m->x = hw_calloc(k, sizeof *m->x, err);
-    if (!m->src || !m->a || !m->b || !m->t || !m->x) {
+    m->q = hw_calloc(g + 1, sizeof *m->q, err);
+    if (!m->src || !m->a || !m->b || !m->t || !m->x || !m->q) {
         hw_mp_model_free(m);
         return HW_ENOMEM;
     }
@@ -268,14 +288,14 @@ int hw_mp_fit(const hw_mp_bank *b, const size_t *src, size_t n_src, const size_t
               const hw_mp_opts *o, hw_mp_model *m, hw_err *err)
 {
     int rc = check_fit_input(b, src, n_src, rows, y, n, o, err);
-    if (rc || (rc = model_alloc(m, src, n_src, b->k, o->kind, err)))
+    if (rc || (rc = model_alloc(m, src, n_src, b->k, b->g, o->kind, err)))
         return rc;
-    size_t p = 2 * m->n_src + b->k;
+    size_t p = 2 * m->n_src + b->k + b->g;
     scratch sc = {hw_calloc(n * p, sizeof(double), err), hw_calloc(p, sizeof(double), err),
                   hw_calloc(n, sizeof(double), err), hw_calloc(m->n_src + 1, sizeof(double), err),
-                  hw_calloc(n, sizeof(double), err)};
+                  hw_calloc(m->n_src + 1, sizeof(double), err), hw_calloc(n, sizeof(double), err)};
     double *ys = hw_calloc(n, sizeof *ys, err), *loo = hw_calloc(n, sizeof *loo, err);
-    rc = sc.F && sc.beta && sc.loo && sc.w && sc.t && ys && loo ? HW_OK : HW_ENOMEM;
+    rc = sc.F && sc.beta && sc.loo && sc.w && sc.v && sc.t && ys && loo ? HW_OK : HW_ENOMEM;
     if (!rc) {
         m->scale = hw_median_finite(y, n);
         for (size_t i = 0; i < n; i++)
@@ -286,7 +306,7 @@ int hw_mp_fit(const hw_mp_bank *b, const size_t *src, size_t n_src, const size_t
         m->est_srcc = hw_spearman(loo, ys, n, NULL);
         m->loo_rmse = sqrt(mse_of(loo, ys, n));
     }
-    free(sc.F), free(sc.beta), free(sc.loo), free(sc.w), free(sc.t), free(ys), free(loo);
+    free(sc.F), free(sc.beta), free(sc.loo), free(sc.w), free(sc.v), free(sc.t), free(ys), free(loo);
     if (rc)
         hw_mp_model_free(m);
     return rc;
@@ -301,5 +321,7 @@ double hw_mp_predict(const hw_mp_bank *b, const hw_mp_model *m, size_t row)
     }
     for (size_t j = 0; j < b->k; j++)
         v += m->x[j] * b->X[row * b->k + j];
+    for (size_t j = 0; j < b->g; j++)
+        v += m->q[j] * b->G[row * b->g + j];
     return m->scale * v;
 }

@@ -109,6 +109,39 @@ void hw_nb201_onehot(const hw_nb201_arch *a, double *x)
     x[HW_NB201_ONEHOT - 1] = 1.0;
 }
 
+void hw_nb201_live(const hw_nb201_arch *a, hw_nb201_arch *out)
+{
+    static const int from[HW_NB201_EDGES] = {0, 0, 1, 0, 1, 2}, to[HW_NB201_EDGES] = {1, 2, 2, 3, 3, 3};
+    int fw[4] = {1, 0, 0, 0}, bw[4] = {0, 0, 0, 1};
+    for (int e = 0; e < HW_NB201_EDGES; e++) /* edges are in topological order of their heads */
+        if (a->op[e] != HW_OP_NONE && fw[from[e]])
+            fw[to[e]] = 1;
+    for (int e = HW_NB201_EDGES - 1; e >= 0; e--) /* ... and reverse order of their tails */
+        if (a->op[e] != HW_OP_NONE && bw[to[e]])
+            bw[from[e]] = 1;
+    for (int e = 0; e < HW_NB201_EDGES; e++)
+        out->op[e] = fw[from[e]] && bw[to[e]] ? a->op[e] : (uint8_t)HW_OP_NONE;
+}
+
+void hw_nb201_mp_features(const hw_nb201_arch *a, double *x)
+{
+    hw_nb201_arch l;
+    hw_nb201_onehot(a, x);
+    hw_nb201_live(a, &l);
+    memset(x + HW_NB201_ONEHOT, 0, sizeof(double) * HW_NB201_EDGES * HW_NB201_OPS);
+    for (int e = 0; e < HW_NB201_EDGES; e++)
+        x[HW_NB201_ONEHOT + e * HW_NB201_OPS + l.op[e]] = 1.0;
+}
+
+void hw_nb201_op_counts(const hw_nb201_arch *a, double *c)
+{
+    hw_nb201_arch l;
+    hw_nb201_live(a, &l);
+    memset(c, 0, sizeof(double) * HW_NB201_MPTIED);
+    for (int e = 0; e < HW_NB201_EDGES; e++)
+        c[a->op[e]] += 1, c[HW_NB201_OPS + l.op[e]] += 1;
+}
+
 int hw_nb201_conv_edges(const hw_nb201_arch *a)
 {
     int k = 0;

@@ -1,6 +1,7 @@
 /* Multiproxy few-shot latency prediction: the LOO ridge core against brute
  * force, recovery of exact linear combinations of sources, regularised fits
- * below the parameter count, a target identical to a source, the direct
+ * below the parameter count, a target identical to a source, a device with
+ * the same op costs on every edge (tied op-count block), the direct
  * baseline, and the diverse selection (determinism, distinct and spread). */
 #include "testutil.h"
 
@@ -18,6 +19,7 @@ typedef struct {
     double X[NA * K];
     double lat[NA * S];     /* row-major NA x S */
     double w[S][K];         /* the sources' op weights */
+    double G[NA * HW_NB201_MPTIED]; /* op counts (tied features) */
 } world;
 
 static world W;
@@ -42,6 +44,7 @@ static void make_world(int nonlinear)
         hw_nb201_arch a;
         hw_nb201_from_key(key, &a);
         hw_nb201_onehot(&a, W.X + i * K);
+        hw_nb201_op_counts(&a, W.G + i * HW_NB201_MPTIED);
         for (int s = 0; s < S; s++) {
             double v = 0;
             for (int j = 0; j < K; j++)
@@ -55,7 +58,7 @@ static void make_world(int nonlinear)
 
 static void build(hw_mp_bank *b)
 {
-    assert_int_equal(hw_mp_bank_build(W.lat, NA, S, W.X, K, NULL, b, NULL), 0);
+    assert_int_equal(hw_mp_bank_build(W.lat, NA, S, W.X, K, NULL, 0, NULL, b, NULL), 0);
 }
 
 static void rows_0_to(size_t *rows, size_t n, size_t stride)
@@ -286,6 +289,41 @@ static void test_identical_to_source(void **state)
     hw_mp_bank_free(&b);
 }
 
+/* A device whose op costs are the same on every edge (not a mix of the
+ * sources, whose costs differ per edge) is learnt from 12 samples through the
+ * tied op-count block; without it the per-edge one-hot cannot be. */
+#define NT 12 /* samples */
+static void test_tied_costs(void **state)
+{
+    (void)state;
+    make_world(0);
+    static const double cost[5] = {0.0, 0.2, 1.5, 4.0, 0.6};
+    static double y_all[NA];
+    for (size_t i = 0; i < NA; i++) {
+        y_all[i] = 1.0;
+        for (int o = 0; o < 5; o++)
+            y_all[i] += cost[o] * W.G[i * HW_NB201_MPTIED + o];
+    }
+    size_t src[S] = {0, 1, 2, 3, 4, 5}, rows[NT];
+    double y[NT], r[2];
+    rows_0_to(rows, NT, 371);
+    for (int i = 0; i < NT; i++)
+        y[i] = y_all[rows[i]];
+    for (int tied = 0; tied < 2; tied++) {
+        hw_mp_bank b;
+        assert_int_equal(hw_mp_bank_build(W.lat, NA, S, W.X, K, tied ? W.G : NULL, tied ? HW_NB201_MPTIED : 0, NULL,
+                                          &b, NULL), 0);
+        hw_mp_opts o = hw_mp_default_opts(HW_MP_MULTI);
+        hw_mp_model m;
+        assert_int_equal(hw_mp_fit(&b, src, S, rows, y, NT, &o, &m, NULL), 0);
+        r[tied] = srcc_all(&b, &m, y_all);
+        hw_mp_model_free(&m);
+        hw_mp_bank_free(&b);
+    }
+    assert_true(r[1] > 0.99);
+    assert_true(r[0] < r[1] - 0.02);
+}
+
 /* Direct: one-hot ridge without sources; exact on an additive device. */
 static void test_direct_additive(void **state)
 {
@@ -376,7 +414,7 @@ static void test_bad_input(void **state)
     assert_int_equal(hw_mp_select(&b, src, 1, pool, 3, 4, &r, out, &err), HW_EINPUT);
     hw_mp_bank_free(&b);
     double lat[4] = {1, NAN, NAN, NAN}, X[4 * K] = {0};
-    assert_int_equal(hw_mp_bank_build(lat, 4, 1, X, K, NULL, &b, &err), HW_EINPUT);
+    assert_int_equal(hw_mp_bank_build(lat, 4, 1, X, K, NULL, 0, NULL, &b, &err), HW_EINPUT);
     assert_non_null(strstr(err.msg, "at least 2"));
 }
 
@@ -389,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_recovers_nonlinear_combination),
         cmocka_unit_test(test_few_samples_regularised),
         cmocka_unit_test(test_identical_to_source),
+        cmocka_unit_test(test_tied_costs),
         cmocka_unit_test(test_direct_additive),
         cmocka_unit_test(test_select_deterministic_and_spread),
         cmocka_unit_test(test_bad_input),

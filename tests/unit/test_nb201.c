@@ -41,6 +41,42 @@ static void test_parse_fields(void **state)
     assert_int_equal(hw_nb201_conv_edges(&a), 2);
 }
 
+/* Dead edges (on no input -> output path) by hand: node 1 unreachable; node 2
+ * with no way out; the whole cell cut off; nothing dead. */
+static void test_live_edges(void **state)
+{
+    (void)state;
+    static const struct { const char *s; uint8_t live[6]; } cases[] = {
+        {"|none~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|none~0|avg_pool_3x3~1|skip_connect~2|",
+         {0, HW_OP_CONV3, 0, 0, 0, HW_OP_SKIP}},
+        {"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_1x1~1|none~2|",
+         {HW_OP_CONV3, 0, 0, HW_OP_SKIP, HW_OP_CONV1, 0}},
+        {"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|none~0|none~1|none~2|", {0, 0, 0, 0, 0, 0}},
+        {"|skip_connect~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|nor_conv_3x3~0|none~1|skip_connect~2|",
+         {HW_OP_SKIP, HW_OP_CONV1, HW_OP_POOL3, HW_OP_CONV3, 0, HW_OP_SKIP}},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+        hw_nb201_arch a, l;
+        assert_int_equal(hw_nb201_parse(cases[c].s, &a, NULL, 0), 0);
+        hw_nb201_live(&a, &l);
+        assert_memory_equal(l.op, cases[c].live, 6);
+        double x[HW_NB201_MPFEAT], n[HW_NB201_MPTIED], want[HW_NB201_MPTIED] = {0};
+        hw_nb201_mp_features(&a, x);
+        hw_nb201_op_counts(&a, n);
+        for (int e = 0; e < 6; e++) {
+            assert_close(x[e * 5 + a.op[e]], 1.0, 0);
+            assert_close(x[HW_NB201_ONEHOT + e * 5 + cases[c].live[e]], 1.0, 0);
+            want[a.op[e]] += 1, want[5 + cases[c].live[e]] += 1;
+        }
+        double sum = 0;
+        for (int j = 0; j < HW_NB201_MPFEAT; j++)
+            sum += x[j];
+        assert_close(sum, 13.0, 0); /* 6 + constant + 6 */
+        for (int j = 0; j < HW_NB201_MPTIED; j++)
+            assert_close(n[j], want[j], 0);
+    }
+}
+
 static void test_parse_errors(void **state)
 {
     (void)state;
@@ -144,7 +180,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_roundtrip_all),     cmocka_unit_test(test_parse_fields),
-        cmocka_unit_test(test_parse_errors),      cmocka_unit_test(test_params_flops_reference),
+        cmocka_unit_test(test_parse_errors),      cmocka_unit_test(test_live_edges),      cmocka_unit_test(test_params_flops_reference),
         cmocka_unit_test(test_params_100_classes), cmocka_unit_test(test_against_naslib),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
