@@ -12,6 +12,11 @@ int hw_cmd_suggest(int argc, char **argv);
 int hw_cmd_bench_fewshot(int argc, char **argv);
 /* hwnas srcc A.csv COL B.csv COL: rank correlation of two columns joined on arch_index. */
 int hw_cmd_srcc(int argc, char **argv);
+/* `hwnas sgd-train --arch ARCH [...]` (under mpirun, >= 2 ranks): real
+ * asynchronous parameter-server SGD; measured throughput (hwnas/sgd_ps.h). */
+int hw_cmd_sgd_train(int argc, char **argv);
+/* `hwnas sgd-trace --arch ARCH [...]`: one worker's profiling trace (hwnas/sgd_trace.h). */
+int hw_cmd_sgd_trace(int argc, char **argv);
 void hw_cmd_help(void);
 /* ../shared/data seen from the repository root (the parent of bin/). */
 void hw_default_data_dir(char *buf, unsigned long len);

@@ -1,0 +1,77 @@
+/* hwnas/sgd_ps.h - real asynchronous parameter-server SGD over MPI
+ * (methods.md §5; `hwnas sgd-train`). Rank 0 is the server, ranks 1..W the
+ * workers. One message per tensor (float32):
+ *   worker -> server  tag PULL (empty): "send me the parameters"; tag
+ *                     GRAD + t: gradient of tensor t; tag DONE (empty) at the end;
+ *   server -> worker  tag PARAM + t: tensor t.
+ * Worker loop, per step: send PULL and post a receive per tensor; forward op by
+ * op, each op waiting only for the tensors it reads (hw_sgd_tensor.fwd_op);
+ * loss; backward op by op, each gradient pushed (MPI_Isend) as soon as the op
+ * completing it (grad_op) returns, so late layers' gradients travel while
+ * earlier layers still compute; the step ends when every push has completed.
+ * Server loop: MPI_Iprobe any source and tag; a gradient is received and
+ * applied at once (plain SGD, hw_sgd_apply); a PULL is answered with one
+ * MPI_Isend per tensor, in the transmission order of the policy, from a
+ * snapshot of the parameters taken then (so later updates never touch a buffer
+ * in flight). MPI keeps each worker's messages in order, so a worker's next
+ * pull sees its own previous gradients applied.
+ * Polling: with poll_us > 0, a rank with nothing to do sleeps poll_us between
+ * tests instead of spinning (fair to the workers when ranks share cores).
+ * Results are gathered on rank 0. Times are µs of hw_sgd_now_us (one clock for
+ * every rank of one machine; namespaces share it). */
+#ifndef HWNAS_SGD_PS_H
+#define HWNAS_SGD_PS_H
+#include <stdint.h>
+
+#include "hwnas/error.h"
+#include "hwnas/nn.h"
+#include "hwnas/sgd_trace.h"
+
+typedef struct hw_ps_cfg {
+    int steps;              /* per worker */
+    float lr;
+    hw_sgd_policy policy;
+    uint64_t seed;          /* initial parameters and the "random" order */
+    int poll_us;            /* 0: spin */
+    int record;             /* 1: record the timeline events */
+} hw_ps_cfg;
+
+/* A worker's data: n_batches batches of `batch` images; worker w (1..W) trains
+ * step k on batch (k·W + w − 1) mod n_batches. */
+typedef struct hw_ps_data {
+    const double *x;        /* n_batches·batch images (3,S,S) */
+    const int *y;
+    int n_batches;
+    size_t img_len;         /* doubles per image: 3·S·S */
+} hw_ps_data;
+
+/* On rank 0 after hw_ps_run: per worker w (0-based here: rank w + 1) and step
+ * k, index w·steps + k. */
+typedef struct hw_ps_result {
+    int workers, steps;
+    double *loss;           /* the worker's mean CE loss of the step */
+    double *t_start;        /* worker: PULL sent */
+    double *t_end;          /* worker: last push completed */
+    double *t_applied;      /* server: last gradient of the step applied */
+    double *op_us;          /* worker 1's op durations, steps × n_ops */
+    int n_ops;
+    hw_sgd_event *ev;       /* all ranks' events (record = 1), ts in µs of the clock */
+    size_t n_ev;
+} hw_ps_result;
+
+/* Runs the whole training on every rank. nn: this rank's network (workers: the
+ * training network; the server: any network of the same arch, used for the
+ * initial parameters and the sizes); model: hw_sgd_model(nn). Collective over
+ * MPI_COMM_WORLD (size >= 2). Errors: HW_EIO (MPI), HW_ENOMEM; after an
+ * error the other ranks may be blocked: the caller must MPI_Abort. */
+int hw_ps_run(hw_nn *nn, const hw_sgd_trace *model, const hw_ps_cfg *cfg, const hw_ps_data *data,
+              hw_ps_result *res, hw_err *err);
+void hw_ps_result_free(hw_ps_result *r);
+
+/* Throughput after warm-up from the server's completion times: the window
+ * (a, b] from the moment every worker has completed `warmup` steps to the
+ * first moment a worker has completed all its steps; steps completed in the
+ * window / its length. Returns steps/s, or 0 when the window is empty. */
+double hw_ps_throughput(const hw_ps_result *r, int warmup, int *n_in_window, double *window_us);
+
+#endif
