@@ -7,9 +7,9 @@
 # Prints a Markdown table: W, rate, measured steps/s, predicted steps/s, error.
 # Root only (namespaces, tc). Environment (defaults):
 #   CONFIGS="1:10mbit 1:100mbit 1:1gbit 2:10mbit 2:100mbit 2:1gbit 3:100mbit"  (W:rate; W=3 oversubscribes 2 cores)
-#   STEPS=30 WARMUP=5 BATCH=64 POLICY=layer OUT=results/sgd-validate
+#   STEPS=30 WARMUP=5 BATCH=64 POLICY=layer PUSH_POLICY=reverse OUT=results/sgd-validate
 #   EXTRA=""  more options for sgd-trace and sgd-train (e.g. "--cells 1 --width 8" for a quick smoke run)
-#   PREDICT='"$HWNAS" sgd-predict "$TRACE" --workers $W --bandwidth $BPS --policy $POLICY'
+#   PREDICT='"$HWNAS" sgd-predict "$TRACE" --workers $W --bandwidth $BPS --pull-policy $POLICY --push-policy $PUSH_POLICY'
 #       (evaluated; its output's first "throughput=NUMBER" or "steps/s" number is the prediction)
 set -u
 [ $# -eq 1 ] || { echo "usage: $0 ARCH   (as root; see the header for the environment)" >&2; exit 2; }
@@ -18,7 +18,7 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 HWNAS=${HWNAS:-$REPO/bin/hwnas}
 TB=$REPO/scripts/netns-testbed.sh
 CONFIGS=${CONFIGS:-"1:10mbit 1:100mbit 1:1gbit 2:10mbit 2:100mbit 2:1gbit 3:100mbit"}
-STEPS=${STEPS:-30} WARMUP=${WARMUP:-5} BATCH=${BATCH:-64} POLICY=${POLICY:-layer}
+STEPS=${STEPS:-30} WARMUP=${WARMUP:-5} BATCH=${BATCH:-64} POLICY=${POLICY:-layer} PUSH_POLICY=${PUSH_POLICY:-reverse}
 OUT=${OUT:-$REPO/results/sgd-validate}
 read -r -a EXTRA_ARGS <<<"${EXTRA:-}"
 export HWNAS_DATA_DIR=${HWNAS_DATA_DIR:-$REPO/../shared/data}
@@ -30,7 +30,7 @@ TRACE=$OUT/trace.json
 "$HWNAS" sgd-trace --arch "$ARCH" --batch "$BATCH" --steps 12 --warmup 2 "${EXTRA_ARGS[@]}" --output "$TRACE" || exit $?
 has_predict=0
 "$HWNAS" --help 2>/dev/null | grep -q 'sgd-predict' && has_predict=1
-PREDICT=${PREDICT:-'"$HWNAS" sgd-predict "$TRACE" --workers $W --bandwidth $BPS --policy $POLICY'}
+PREDICT=${PREDICT:-'"$HWNAS" sgd-predict "$TRACE" --workers $W --bandwidth $BPS --pull-policy $POLICY --push-policy $PUSH_POLICY'}
 maxw=1
 for c in $CONFIGS; do w=${c%%:*}; [ "$w" -gt "$maxw" ] && maxw=$w; done
 "$TB" up $((maxw + 1)) || exit $?
@@ -44,7 +44,7 @@ for c in $CONFIGS; do
     "$TB" shape "$RATE" || exit $?
     log=$OUT/train-w$W-$RATE.txt
     "$TB" run $((W + 1)) "$HWNAS" sgd-train --arch "$ARCH" --batch "$BATCH" --steps "$STEPS" --warmup "$WARMUP" \
-        --policy "$POLICY" "${EXTRA_ARGS[@]}" --log-every 10 --trace "$OUT/measured-w$W-$RATE.json" >"$log" 2>&1 ||
+        --policy "$POLICY" --push-policy "$PUSH_POLICY" "${EXTRA_ARGS[@]}" --log-every 10 --trace "$OUT/measured-w$W-$RATE.json" >"$log" 2>&1 ||
         { echo "sgd-validate: sgd-train failed for W=$W $RATE; see $log" >&2; continue; }
     res=$(grep '^result ' "$log")
     meas=$(sed -n 's/.*throughput=\([0-9.]*\).*/\1/p' <<<"$res")

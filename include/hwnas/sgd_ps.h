@@ -6,9 +6,12 @@
  *   server -> worker  tag PARAM + t: tensor t.
  * Worker loop, per step: send PULL and post a receive per tensor; forward op by
  * op, each op waiting only for the tensors it reads (hw_sgd_tensor.fwd_op);
- * loss; backward op by op, each gradient pushed (MPI_Isend) as soon as the op
- * completing it (grad_op) returns, so late layers' gradients travel while
- * earlier layers still compute; the step ends when every push has completed.
+ * loss; backward op by op; after each op the gradients are pushed (MPI_Isend)
+ * in the push order, strictly: the next tensor in that order is sent as soon
+ * as the op completing it (grad_op) has returned, and waits for it even if a
+ * later one is ready (as helper 8a's simulator, hwnas/sgd_sim.h); with the
+ * "reverse" order late layers' gradients travel while earlier layers still
+ * compute. The step ends when every push has completed.
  * Server loop: MPI_Iprobe any source and tag; a gradient is received and
  * applied at once (plain SGD, hw_sgd_apply); a PULL is answered with one
  * MPI_Isend per tensor, in the transmission order of the policy, from a
@@ -30,7 +33,8 @@
 typedef struct hw_ps_cfg {
     int steps;              /* per worker */
     float lr;
-    hw_sgd_policy policy;
+    hw_sgd_policy policy;      /* pull order: the server sends the tensors in this order */
+    hw_sgd_policy push_policy; /* push order, strict: the next tensor in it waits for its gradient */
     uint64_t seed;          /* initial parameters and the "random" order */
     int poll_us;            /* 0: spin */
     int record;             /* 1: record the timeline events */
@@ -68,10 +72,11 @@ int hw_ps_run(hw_nn *nn, const hw_sgd_trace *model, const hw_ps_cfg *cfg, const 
               hw_ps_result *res, hw_err *err);
 void hw_ps_result_free(hw_ps_result *r);
 
-/* Throughput after warm-up from the server's completion times: the window
- * (a, b] from the moment every worker has completed `warmup` steps to the
- * first moment a worker has completed all its steps; steps completed in the
- * window / its length. Returns steps/s, or 0 when the window is empty. */
-double hw_ps_throughput(const hw_ps_result *r, int warmup, int *n_in_window, double *window_us);
+/* Worker w's rate after warm-up (steps/s): its steps after the first `warmup`
+ * over the time from the server's completion of its step warmup − 1 to that of
+ * its last step; 0 when warmup is not in [1, steps). The throughput is the sum
+ * over the workers (the definition of helper 8a's simulator, hwnas/sgd_sim.h). */
+double hw_ps_worker_rate(const hw_ps_result *r, int w, int warmup);
+double hw_ps_throughput(const hw_ps_result *r, int warmup);
 
 #endif

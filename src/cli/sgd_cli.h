@@ -19,7 +19,7 @@ typedef struct sgd_opts {
     hw_nb201_net net;
     int steps, warmup, batch, batches, poll_us, log_every, apply_reps;
     double lr;
-    hw_sgd_policy policy;
+    hw_sgd_policy policy, push_policy;
     uint64_t seed;
     char trace[HW_PATH_MAX]; /* sgd-train --trace / sgd-trace --output ("-" = stdout) */
     char data[HW_PATH_MAX];

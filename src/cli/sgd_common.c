@@ -15,7 +15,7 @@ char *openblas_get_corename(void);
 static const char *usage(int train)
 {
     return train ? "usage: hwnas sgd-train --arch ARCH [--steps N] [--warmup K] [--batch B] [--lr X] "
-                   "[--policy layer|reverse|largest|random] [--batches N] [--cells N] [--width C] [--seed S] "
+                   "[--policy layer|reverse|largest|random] [--push-policy P] [--batches N] [--cells N] [--width C] [--seed S] "
                    "[--poll-us U] [--log-every N] [--trace FILE] [--data-dir DIR]"
                  : "usage: hwnas sgd-trace --arch ARCH [--steps N] [--warmup K] [--batch B] [--cells N] "
                    "[--width C] [--seed S] [--apply-reps N] [--output FILE] [--data-dir DIR]";
@@ -37,7 +37,7 @@ int sgd_parse(const char *cmd, int train, int argc, char **argv, sgd_opts *o, hw
     o->net = hw_nb201_default(10);
     o->steps = train ? 20 : 10, o->warmup = train ? 3 : 2, o->batch = 64, o->lr = 0.05;
     o->poll_us = 20, o->log_every = 1, o->apply_reps = 50, o->seed = 1;
-    o->policy = HW_SGD_LAYER;
+    o->policy = HW_SGD_LAYER, o->push_policy = HW_SGD_REVERSE;
     snprintf(o->trace, sizeof o->trace, "%s", train ? "" : "-");
     hw_default_data_dir(o->data, sizeof o->data);
     int have_arch = 0;
@@ -77,12 +77,12 @@ int sgd_parse(const char *cmd, int train, int argc, char **argv, sgd_opts *o, hw
             o->lr = strtod(v, &end);
             if (errno || end == v || *end || !(o->lr > 0 && o->lr <= 10))
                 return hw_errf(err, HW_EINPUT, "hwnas %s: --lr '%s' is not a number in (0, 10]", cmd, v);
-        } else if (train && !strcmp(a, "--policy")) {
+        } else if (train && (!strcmp(a, "--policy") || !strcmp(a, "--push-policy"))) {
             int p = hw_sgd_policy_parse(v);
             if (p < 0)
-                return hw_errf(err, HW_EINPUT, "hwnas %s: --policy '%s' is unknown; use layer, reverse, largest or "
-                               "random", cmd, v);
-            o->policy = (hw_sgd_policy)p;
+                return hw_errf(err, HW_EINPUT, "hwnas %s: %s '%s' is unknown; use layer, reverse, largest or "
+                               "random", cmd, a, v);
+            *(!strcmp(a, "--push-policy") ? &o->push_policy : &o->policy) = (hw_sgd_policy)p;
         } else if (train && !strcmp(a, "--batches")) {
             rc = int_arg(cmd, a, v, 0, 1000000, &n, err), o->batches = (int)n;
         } else if (train && !strcmp(a, "--poll-us")) {

@@ -64,9 +64,9 @@ static void report(const sgd_opts *o, const hw_sgd_trace *model, const hw_ps_res
     int64_t bytes = 0;
     for (int t = 0; t < model->n_tensors; t++)
         bytes += model->tensors[t].bytes;
-    printf("# sgd-train: arch %s, %d worker(s) + 1 server, batch %d, lr %g, policy %s, %d steps per worker "
+    printf("# sgd-train: arch %s, %d worker(s) + 1 server, batch %d, lr %g, pull order %s, push order %s, %d steps per worker "
            "(%d warm-up), %d tensors, %lld bytes of parameters\n",
-           o->arch_str, W, o->batch, o->lr, hw_sgd_policy_name(o->policy), o->steps, o->warmup, model->n_tensors,
+           o->arch_str, W, o->batch, o->lr, hw_sgd_policy_name(o->policy), hw_sgd_policy_name(o->push_policy), o->steps, o->warmup, model->n_tensors,
            (long long)bytes);
     printf("worker,step,loss,step_ms\n");
     for (int w = 0; w < W; w++)
@@ -75,16 +75,19 @@ static void report(const sgd_opts *o, const hw_sgd_trace *model, const hw_ps_res
                 size_t i = (size_t)w * r->steps + k;
                 printf("%d,%d,%.6f,%.3f\n", w + 1, k, r->loss[i], (r->t_end[i] - r->t_start[i]) / 1000);
             }
-    int n;
-    double win, thr = hw_ps_throughput(r, o->warmup, &n, &win);
-    printf("# throughput: %.4f steps/s over all workers (%d steps in %.3f s, after %d warm-up steps per worker)\n",
-           thr, n, win / 1e6, o->warmup);
-    printf("result workers=%d policy=%s throughput=%.6f step_ms=", W, hw_sgd_policy_name(o->policy), thr);
+    double thr = hw_ps_throughput(r, o->warmup);
+    printf("# throughput: %.4f steps/s over all workers (sum of the workers' rates after %d warm-up steps:",
+           thr, o->warmup);
+    for (int w = 0; w < W; w++)
+        printf(" %.4f", hw_ps_worker_rate(r, w, o->warmup));
+    printf(")\n");
+    printf("result workers=%d policy=%s push_policy=%s throughput=%.6f step_ms=", W, hw_sgd_policy_name(o->policy),
+           hw_sgd_policy_name(o->push_policy), thr);
     for (int w = 0; w < W; w++)
         printf("%s%.3f", w ? "," : "", median_step(r, w, o->warmup) / 1000);
     printf("\n");
     if (thr == 0)
-        fprintf(stderr, "hwnas: warning: no step completed in the measurement window; raise --steps\n");
+        fprintf(stderr, "hwnas: warning: no throughput measured; raise --steps above --warmup\n");
 }
 
 int hw_cmd_sgd_train(int argc, char **argv)
@@ -115,7 +118,7 @@ int hw_cmd_sgd_train(int argc, char **argv)
     int worst = rc;
     MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     if (worst == HW_OK) {
-        hw_ps_cfg cfg = {o.steps, (float)o.lr, o.policy, o.seed, o.poll_us, o.trace[0] != 0};
+        hw_ps_cfg cfg = {o.steps, (float)o.lr, o.policy, o.push_policy, o.seed, o.poll_us, o.trace[0] != 0};
         hw_ps_data d = {b.x, b.y, b.n_batches, (size_t)3 * b.side * b.side};
         rc = hw_ps_run(nn, &model, &cfg, &d, &res, &err);
         if (rc != HW_OK) {

@@ -11,11 +11,11 @@
 
 enum { TAG_PULL = 1, TAG_DONE = 2, TAG_GRAD = 1000, TAG_PARAM = 100000 };
 
-/* Sizes and offsets of the tensors in one float buffer; the policy order. */
+/* Sizes and offsets of the tensors in one float buffer; the pull and push orders. */
 typedef struct layout {
     int T;
     size_t *off, total, maxn;
-    int *order, *rank; /* rank[t] = position of t in order */
+    int *order, *porder; /* pull order, push order (tensor indices) */
 } layout;
 
 typedef struct ev_log {
@@ -54,8 +54,8 @@ static int layout_make(const hw_sgd_trace *m, const hw_ps_cfg *cfg, layout *L, h
     L->T = m->n_tensors;
     L->off = hw_calloc((size_t)L->T + 1, sizeof *L->off, err);
     L->order = L->off ? hw_calloc((size_t)L->T + 1, sizeof *L->order, err) : NULL;
-    L->rank = L->order ? hw_calloc((size_t)L->T + 1, sizeof *L->rank, err) : NULL;
-    if (!L->rank)
+    L->porder = L->order ? hw_calloc((size_t)L->T + 1, sizeof *L->porder, err) : NULL;
+    if (!L->porder)
         return HW_ENOMEM;
     L->total = L->maxn = 0;
     for (int t = 0; t < L->T; t++) {
@@ -66,14 +66,13 @@ static int layout_make(const hw_sgd_trace *m, const hw_ps_cfg *cfg, layout *L, h
     }
     L->off[L->T] = L->total;
     hw_sgd_order(m, cfg->policy, cfg->seed, L->order);
-    for (int k = 0; k < L->T; k++)
-        L->rank[L->order[k]] = k;
+    hw_sgd_order(m, cfg->push_policy, cfg->seed, L->porder);
     return HW_OK;
 }
 
 static void layout_free(layout *L)
 {
-    free(L->off), free(L->order), free(L->rank);
+    free(L->off), free(L->order), free(L->porder);
 }
 
 static size_t tn(const layout *L, int t) { return L->off[t + 1] - L->off[t]; }
@@ -205,6 +204,7 @@ typedef struct worker {
     MPI_Request *rreq, *sreq;
     double *t_pull, *t_push; /* per tensor: pull posted / push posted */
     int *by_fwd, *by_grad, *fwd_at, *grad_at;
+    int *ready, pnext;     /* gradient final (this step); next position in the push order */
     double *op_us;         /* this step's op durations */
     ev_log *ev;
     int fail;
@@ -259,8 +259,11 @@ static void after_op(void *ctx, int op, double t0, double t1)
     worker *w = ctx;
     w->op_us[op] = t1 - t0;
     ev_add(w->ev, w->me + 1, 0, w->k, op, -1, t0, t1);
-    for (int i = w->grad_at[op]; i < w->grad_at[op + 1]; i++) {
-        int t = w->by_grad[i];
+    for (int i = w->grad_at[op]; i < w->grad_at[op + 1]; i++)
+        w->ready[w->by_grad[i]] = 1;
+    /* strict push order: the next tensor in the order waits for its gradient */
+    for (; w->pnext < w->L->T && w->ready[w->L->porder[w->pnext]]; w->pnext++) {
+        int t = w->L->porder[w->pnext];
         float *g = w->grad + w->L->off[t];
         hw_nn_param_get(w->nn, t, 1, w->tmp);
         for (size_t j = 0; j < tn(w->L, t); j++)
@@ -305,6 +308,8 @@ static double worker_step(worker *w, const hw_ps_data *d, int W, double *t_start
     }
     if (w->fail)
         return 0;
+    memset(w->ready, 0, (size_t)L->T * sizeof *w->ready);
+    w->pnext = 0;
     hw_sgd_hooks h = {before_op, after_op, w};
     double loss = hw_sgd_step_run(w->nn, d->x + (size_t)nb * B * d->img_len, d->y + (size_t)nb * B, &h);
     for (int t = 0; t < L->T; t++)
@@ -329,7 +334,8 @@ static int run_worker(hw_nn *nn, const hw_sgd_trace *m, const layout *L, int me,
     w.by_grad = w.by_fwd ? hw_calloc((size_t)T + 1, sizeof *w.by_grad, err) : NULL;
     w.fwd_at = w.by_grad ? hw_calloc((size_t)n + 1, sizeof *w.fwd_at, err) : NULL;
     w.grad_at = w.fwd_at ? hw_calloc((size_t)n + 1, sizeof *w.grad_at, err) : NULL;
-    w.op_us = w.grad_at ? hw_calloc((size_t)n, sizeof *w.op_us, err) : NULL;
+    w.ready = w.grad_at ? hw_calloc((size_t)T + 1, sizeof *w.ready, err) : NULL;
+    w.op_us = w.ready ? hw_calloc((size_t)n, sizeof *w.op_us, err) : NULL;
     int rc = w.op_us ? HW_OK : HW_ENOMEM;
     if (rc == HW_OK) {
         for (int t = 0; t < T; t++)
@@ -346,7 +352,7 @@ static int run_worker(hw_nn *nn, const hw_sgd_trace *m, const layout *L, int me,
             rc = mpi_fail(err, "communication with the server");
     }
     free(w.recv), free(w.grad), free(w.tmp), free(w.rreq), free(w.sreq), free(w.t_pull), free(w.t_push);
-    free(w.by_fwd), free(w.by_grad), free(w.fwd_at), free(w.grad_at), free(w.op_us);
+    free(w.by_fwd), free(w.by_grad), free(w.fwd_at), free(w.grad_at), free(w.ready), free(w.op_us);
     return rc;
 }
 

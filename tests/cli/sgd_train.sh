@@ -13,9 +13,9 @@ awk -F, '$1 == 1 && $2 ~ /^[0-9]+$/ { loss[$2] = $3; n++ }
          END { m = (loss[n-1] + loss[n-2] + loss[n-3]) / 3
                printf "first loss %.4f, mean of the last 3 %.4f\n", loss[0], m
                exit !(n == 10 && m < loss[0]) }' "$TMP/train.txt" || fail "the loss did not decrease: $(cat "$TMP/train.txt")"
-grep -q -E '^result workers=1 policy=layer throughput=[0-9.]+ step_ms=[0-9.]+$' "$TMP/train.txt" ||
+grep -q -E '^result workers=1 policy=layer push_policy=reverse throughput=[0-9.]+ step_ms=[0-9.]+$' "$TMP/train.txt" ||
     fail "no result line: $(tail -3 "$TMP/train.txt")"
-awk '/^result/ { split($4, a, "="); exit !(a[2] > 0) }' "$TMP/train.txt" || fail "throughput not > 0"
+awk '/^result/ { split($5, a, "="); exit !(a[2] > 0) }' "$TMP/train.txt" || fail "throughput not > 0"
 for k in traceEvents '"hwnas"' '"ph":"X"' '"pid":0' '"pid":1'; do
     grep -q "$k" "$TMP/measured.json" || fail "measured trace lacks $k"
 done
@@ -26,6 +26,7 @@ done
 echo "ok: loss decreases, throughput and traces written"
 MR=("$REPO/scripts/mpirun.sh" 2 "$HWNAS" sgd-train)
 expect_error 2 "--policy 'foo' is unknown" -- "${MR[@]}" "${TINY[@]}" --policy foo
+expect_error 2 "--push-policy 'bar' is unknown" -- "${MR[@]}" "${TINY[@]}" --push-policy bar
 expect_error 2 "--warmup 5 must be below --steps 5" -- "${MR[@]}" "${TINY[@]}" --steps 5 --warmup 5
 expect_error 2 "unknown option '--bogus'" -- "${MR[@]}" "${TINY[@]}" --bogus 1
 expect_error 2 "--arch is required" -- "${MR[@]}" --steps 4

@@ -230,15 +230,15 @@ static void test_model_dead_step(void **state)
 static void test_throughput_window(void **state)
 {
     (void)state;
-    double ta[] = {10, 20, 30, 40, 15, 25, 35, 45};
+    double ta[] = {10, 20, 30, 40, 15, 35, 55, 75};
     hw_ps_result r = {.workers = 2, .steps = 4, .t_applied = ta};
-    int n;
-    double win;
-    /* window (15, 40]: 20, 30, 40 of worker 1 and 25, 35 of worker 2 */
-    assert_close(hw_ps_throughput(&r, 1, &n, &win), 5 / 25e-6, 1e-6);
-    assert_int_equal(n, 5);
-    assert_close(win, 25, 0);
-    assert_close(hw_ps_throughput(&r, 4, &n, &win), 0, 0); /* no step after warm-up */
+    /* after 1 warm-up step: worker 1 does 3 steps in 30 µs, worker 2 3 steps in 60 µs */
+    assert_close(hw_ps_worker_rate(&r, 0, 1), 3 / 30e-6, 1e-6);
+    assert_close(hw_ps_worker_rate(&r, 1, 1), 3 / 60e-6, 1e-6);
+    assert_close(hw_ps_throughput(&r, 1), 3 / 30e-6 + 3 / 60e-6, 1e-6);
+    assert_close(hw_ps_throughput(&r, 2), 2 / 20e-6 + 2 / 40e-6, 1e-6);
+    assert_close(hw_ps_throughput(&r, 4), 0, 0); /* no step after warm-up */
+    assert_close(hw_ps_throughput(&r, 0), 0, 0);
 }
 
 static void test_apply_median(void **state)
