@@ -28,6 +28,10 @@ if [ "${1:-}" = agent ]; then
     shift
     host=$1; shift
     i=${host##*.}
+    # every namespace has the same host name and /tmp: separate Open MPI session directories, or daemons
+    # started together race on them ("mkdir ... File exists" in orte_init)
+    export OMPI_MCA_orte_tmpdir_base=/tmp/hwtb-sessions/$PFX$((i - 1))
+    mkdir -p "$OMPI_MCA_orte_tmpdir_base"
     exec ip netns exec "$PFX$((i - 1))" /bin/sh -c "$*"
 fi
 
@@ -82,6 +86,7 @@ cmd_down() {
     local ns
     for ns in $(nss); do ip netns del "$ns"; done
     ip link show "$BR" >/dev/null 2>&1 && ip link del "$BR"
+    rm -rf /tmp/hwtb-sessions
     return 0
 }
 
