@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# scripts/install-deps.sh [fuzz|valgrind] - installs the Debian 12 packages hwnas needs (see INSTALL),
+# scripts/install-deps.sh [fuzz|valgrind|testbed] - installs the Debian 12 packages hwnas needs (see INSTALL),
 # plus the optional group's.
 # Silent and exit 0 when everything is installed. Otherwise installs the missing
 # ones with apt-get (as root, or through passwordless sudo), or prints the
@@ -11,7 +11,8 @@ case ${1:-} in # optional group on top of the base packages: `make fuzz`, `make 
 "") ;;
 fuzz) pkgs="$pkgs clang libclang-rt-14-dev llvm" ;; # libFuzzer + sanitizer runtimes, llvm-symbolizer
 valgrind) pkgs="$pkgs valgrind" ;;
-*) echo "usage: $0 [fuzz|valgrind]" >&2; exit 2 ;;
+testbed) pkgs="$pkgs iproute2" ;; # ip, tc: scripts/netns-testbed.sh (shaped-link MPI test bed)
+*) echo "usage: $0 [fuzz|valgrind|testbed]" >&2; exit 2 ;;
 esac
 missing=()
 for p in $pkgs; do

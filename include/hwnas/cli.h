@@ -15,6 +15,11 @@ int hw_cmd_srcc(int argc, char **argv);
 /* `hwnas profile ...`: this machine as a latency device (measure archs end to
  * end into a latency CSV; --predictor: the op-wise predictor file; --evaluate). */
 int hw_cmd_profile(int argc, char **argv);
+/* `hwnas sgd-train --arch ARCH [...]` (under mpirun, >= 2 ranks): real
+ * asynchronous parameter-server SGD; measured throughput (hwnas/sgd_ps.h). */
+int hw_cmd_sgd_train(int argc, char **argv);
+/* `hwnas sgd-trace --arch ARCH [...]`: one worker's profiling trace (hwnas/sgd_trace.h). */
+int hw_cmd_sgd_trace(int argc, char **argv);
 void hw_cmd_help(void);
 /* ../shared/data seen from the repository root (the parent of bin/). */
 void hw_default_data_dir(char *buf, unsigned long len);

@@ -110,6 +110,40 @@ int  hw_nn_n_ops(const hw_nn *nn);
 void hw_nn_op_site(const hw_nn *nn, int i, hw_nn_site *s);
 /* Runs tape ops [i0, i1) in inference mode (hw_nn_infer = the whole tape). */
 void hw_nn_infer_ops(hw_nn *nn, int i0, int i1);
+/* Step-by-step execution, for per-op timing and for sending each parameter's
+ * gradient as soon as it is final (asynchronous SGD, methods.md §5). A step is
+ * one unit of the tape as hw_nn_forward runs it: a conv with the BN that alone
+ * reads its output (run fused), or one other op. hw_nn_forward is exactly
+ * hw_nn_forward_begin + hw_nn_forward_step(s) for s = 0 .. n−1, and
+ * hw_nn_backward exactly hw_nn_backward_begin + hw_nn_backward_step(s) for
+ * s = n−1 .. 0 (bit-identical: they are the same calls). Steps must run in
+ * these orders. Step s owns parameters [p0, p0 + np) (np = 0: parameter-free);
+ * every parameter belongs to exactly one step, and its gradient is final once
+ * that step's backward has returned. in/out are tensor ids (0 = the input
+ * image): the step reads `in` and writes (acc = 1: adds to) `out`; a step that
+ * reads a tensor depends on every earlier step that writes it. bwd = 0: no
+ * gradient reaches the step's output; its backward does nothing. */
+typedef enum {
+    HW_NN_STEP_CONV, HW_NN_STEP_CONV_BN, HW_NN_STEP_BN, HW_NN_STEP_RELU, HW_NN_STEP_POOL3,
+    HW_NN_STEP_POOL2, HW_NN_STEP_ADD, HW_NN_STEP_GAP, HW_NN_STEP_LINEAR
+} hw_nn_step_kind;
+
+typedef struct hw_nn_step {
+    hw_nn_step_kind kind;
+    int p0, np;
+    int in, out, acc;
+    int bwd;
+} hw_nn_step;
+
+int hw_nn_n_steps(const hw_nn *nn);
+void hw_nn_step_get(const hw_nn *nn, int s, hw_nn_step *out);
+/* "conv", "conv_bn", "bn", "relu", "pool3", "pool2", "add", "gap", "linear". */
+const char *hw_nn_step_kind_name(hw_nn_step_kind k);
+void hw_nn_forward_begin(hw_nn *nn);
+void hw_nn_forward_step(hw_nn *nn, int s);
+/* Zeroes every gradient (as hw_nn_backward does first); dlogits must be set. */
+void hw_nn_backward_begin(hw_nn *nn);
+void hw_nn_backward_step(hw_nn *nn, int s);
 
 int hw_nn_batch(const hw_nn *nn);
 hw_nn_prec hw_nn_precision(const hw_nn *nn);

@@ -119,7 +119,8 @@ static int alloc_tables(hw_nn *nn, int cap, hw_err *err)
     nn->p = nn->op ? hw_calloc((size_t)cap, sizeof *nn->p, err) : NULL;
     nn->bn = nn->p ? hw_calloc((size_t)cap, sizeof *nn->bn, err) : NULL;
     nn->layer = nn->bn ? hw_calloc((size_t)cap, sizeof *nn->layer, err) : NULL;
-    return nn->layer ? HW_OK : HW_ENOMEM;
+    nn->step = nn->layer ? hw_calloc((size_t)cap, sizeof *nn->step, err) : NULL;
+    return nn->step ? HW_OK : HW_ENOMEM;
 }
 
 /* The arena is not zeroed: every buffer is written before it is read (see
@@ -186,6 +187,7 @@ void hw_nn_free(hw_nn *nn)
     free(nn->p);
     free(nn->bn);
     free(nn->layer);
+    free(nn->step);
     free(nn);
 }
 

@@ -147,6 +147,22 @@ static void mark_live(hw_nn *nn)
     nn->t[nn->input].live = 0;
 }
 
+int nn_fused(const hw_nn *nn, int op)
+{
+    return nn->op[op].kind == NN_CONV && nn->t[nn->op[op].out].shared_grad;
+}
+
+/* The steps: every op, except that a fused conv + BN pair is one. */
+static void steps(hw_nn *nn)
+{
+    nn->nstep = 0;
+    for (int i = 0; i < nn->nop; i++) {
+        nn->step[nn->nstep++] = i;
+        if (nn_fused(nn, i))
+            i++;
+    }
+}
+
 void nn_build(hw_nn *nn, const hw_nb201_arch *a, const hw_nb201_net *net)
 {
     int s = net->input_hw;
@@ -172,4 +188,5 @@ void nn_build(hw_nn *nn, const hw_nb201_arch *a, const hw_nb201_net *net)
     nn->site = hs;
     nn->logits = head(nn, x);
     mark_live(nn);
+    steps(nn);
 }

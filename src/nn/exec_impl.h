@@ -1,5 +1,5 @@
-/* Runs the tape over `real`: forward in order, backward in reverse, skipping
- * ops no gradient reaches. Included by exec_f32.c / exec_f64.c. */
+/* Runs the tape over `real`, step by step: forward in order, backward in
+ * reverse, skipping ops no gradient reaches. Included by exec_f32.c / exec_f64.c. */
 #include <string.h>
 
 #include "hwnas/nn_ops.h"
@@ -46,12 +46,6 @@ static void FN(fwd_op)(hw_nn *nn, const nn_op *o)
     }
 }
 
-/* A conv whose output only the next BN reads: the pair runs fused. */
-static int FN(fused)(const hw_nn *nn, const nn_op *conv)
-{
-    return conv->kind == NN_CONV && nn->t[conv->out].shared_grad;
-}
-
 static void FN(convbn_fwd_op)(hw_nn *nn, const nn_op *c, const nn_op *o)
 {
     hw_conv_dims d = FN(dims)(nn, c);
@@ -60,19 +54,27 @@ static void FN(convbn_fwd_op)(hw_nn *nn, const nn_op *c, const nn_op *o)
                       b->invstd, b->work, b->run_mean, b->run_var);
 }
 
-void FN(nn_forward)(hw_nn *nn)
+void FN(nn_forward_begin)(hw_nn *nn)
 {
     for (int i = 0; i < nn->nt; i++)
         if (nn->t[i].zero)
             memset(nn->t[i].x, 0, nn_numel(nn, i) * sizeof(real));
-    for (int i = 0; i < nn->nop; i++) {
-        if (FN(fused)(nn, &nn->op[i])) {
-            FN(convbn_fwd_op)(nn, &nn->op[i], &nn->op[i + 1]);
-            i++;
-            continue;
-        }
+}
+
+void FN(nn_forward_step)(hw_nn *nn, int s)
+{
+    int i = nn->step[s];
+    if (nn_fused(nn, i))
+        FN(convbn_fwd_op)(nn, &nn->op[i], &nn->op[i + 1]);
+    else
         FN(fwd_op)(nn, &nn->op[i]);
-    }
+}
+
+void FN(nn_forward)(hw_nn *nn)
+{
+    FN(nn_forward_begin)(nn);
+    for (int s = 0; s < nn->nstep; s++)
+        FN(nn_forward_step)(nn, s);
 }
 
 static void FN(bn_bwd_op)(hw_nn *nn, const nn_op *o, real *dx)
@@ -133,19 +135,25 @@ static void FN(convbn_bwd_op)(hw_nn *nn, const nn_op *c, const nn_op *o)
                       PG(c->p), PG(o->p), PG(o->p + 1), nn->col, nn->gs);
 }
 
+void FN(nn_backward_begin)(hw_nn *nn) { FN(zero_grads)(nn); }
+
+/* Ops no gradient reaches are skipped (a fused pair: its BN's output). */
+void FN(nn_backward_step)(hw_nn *nn, int s)
+{
+    int i = nn->step[s], fused = nn_fused(nn, i);
+    if (!nn->t[nn->op[i + fused].out].live)
+        return;
+    if (fused)
+        FN(convbn_bwd_op)(nn, &nn->op[i], &nn->op[i + 1]);
+    else
+        FN(bwd_op)(nn, &nn->op[i]);
+}
+
 void FN(nn_backward)(hw_nn *nn)
 {
-    FN(zero_grads)(nn);
-    for (int i = nn->nop - 1; i >= 0; i--) {
-        if (!nn->t[nn->op[i].out].live)
-            continue;
-        if (i > 0 && FN(fused)(nn, &nn->op[i - 1])) {
-            FN(convbn_bwd_op)(nn, &nn->op[i - 1], &nn->op[i]);
-            i--;
-            continue;
-        }
-        FN(bwd_op)(nn, &nn->op[i]);
-    }
+    FN(nn_backward_begin)(nn);
+    for (int s = nn->nstep - 1; s >= 0; s--)
+        FN(nn_backward_step)(nn, s);
 }
 
 /* Inference: every op in tape order, BN in eval mode (running statistics). */

@@ -14,6 +14,33 @@ void hw_nn_infer(hw_nn *nn) { DISPATCH(nn, nn_infer_ops)(nn, 0, nn->nop); }
 int hw_nn_n_ops(const hw_nn *nn) { return nn->nop; }
 void hw_nn_op_site(const hw_nn *nn, int i, hw_nn_site *s) { *s = nn->op[i].site; }
 void hw_nn_infer_ops(hw_nn *nn, int i0, int i1) { DISPATCH(nn, nn_infer_ops)(nn, i0, i1); }
+void hw_nn_forward_begin(hw_nn *nn) { DISPATCH(nn, nn_forward_begin)(nn); }
+void hw_nn_forward_step(hw_nn *nn, int s) { DISPATCH(nn, nn_forward_step)(nn, s); }
+void hw_nn_backward_begin(hw_nn *nn) { DISPATCH(nn, nn_backward_begin)(nn); }
+void hw_nn_backward_step(hw_nn *nn, int s) { DISPATCH(nn, nn_backward_step)(nn, s); }
+int hw_nn_n_steps(const hw_nn *nn) { return nn->nstep; }
+
+void hw_nn_step_get(const hw_nn *nn, int s, hw_nn_step *out)
+{
+    static const hw_nn_step_kind kinds[] = {
+        [NN_CONV] = HW_NN_STEP_CONV, [NN_BN] = HW_NN_STEP_BN,     [NN_RELU] = HW_NN_STEP_RELU,
+        [NN_POOL3] = HW_NN_STEP_POOL3, [NN_POOL2] = HW_NN_STEP_POOL2, [NN_ADD] = HW_NN_STEP_ADD,
+        [NN_GAP] = HW_NN_STEP_GAP,   [NN_LINEAR] = HW_NN_STEP_LINEAR};
+    int i = nn->step[s], fused = nn_fused(nn, i);
+    const nn_op *o = &nn->op[i], *last = &nn->op[i + fused];
+    out->kind = fused ? HW_NN_STEP_CONV_BN : kinds[o->kind];
+    out->p0 = o->p < 0 ? 0 : o->p;
+    out->np = o->p < 0 ? 0 : fused ? 3 : o->kind == NN_CONV ? 1 : 2;
+    out->in = o->in, out->out = last->out, out->acc = last->acc;
+    out->bwd = nn->t[last->out].live;
+}
+
+const char *hw_nn_step_kind_name(hw_nn_step_kind k)
+{
+    static const char *names[] = {"conv", "conv_bn", "bn", "relu", "pool3", "pool2", "add", "gap", "linear"};
+    return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
+}
+
 int hw_nn_batch(const hw_nn *nn) { return nn->cfg.batch; }
 hw_nn_prec hw_nn_precision(const hw_nn *nn) { return nn->cfg.prec; }
 int hw_nn_n_params(const hw_nn *nn) { return nn->np; }

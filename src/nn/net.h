@@ -47,7 +47,8 @@ struct hw_nn {
     nn_param *p;
     nn_bn *bn;
     hw_nn_layer *layer;
-    int nt, nop, np, nbn, nl;
+    int *step;                /* step s starts at op step[s] (a fused conv + BN is one step) */
+    int nt, nop, np, nbn, nl, nstep;
     size_t col_n, gs_n;       /* scratch elements */
     void *col, *gs;
     unsigned char *arena;
@@ -59,6 +60,8 @@ struct hw_nn {
 /* build.c: fills t, op, p, bn, layer (arrays sized by nn_capacity). */
 int nn_capacity(const hw_nb201_net *net);
 void nn_build(hw_nn *nn, const hw_nb201_arch *a, const hw_nb201_net *net);
+/* A conv whose output only the next BN reads: the pair runs fused, as one step. */
+int nn_fused(const hw_nn *nn, int op);
 /* arena.c: sizes and places every buffer; base NULL only sums the bytes. */
 size_t nn_layout(hw_nn *nn, unsigned char *base);
 size_t nn_real_size(const hw_nn *nn);
@@ -71,6 +74,10 @@ void nn_clear(hw_nn *nn);
 #define NN_EXEC_DECLARE(S)                                                          \
     void nn_forward##S(hw_nn *nn);                                                  \
     void nn_backward##S(hw_nn *nn);                                                 \
+    void nn_forward_begin##S(hw_nn *nn);                                            \
+    void nn_forward_step##S(hw_nn *nn, int s);                                      \
+    void nn_backward_begin##S(hw_nn *nn);                                           \
+    void nn_backward_step##S(hw_nn *nn, int s);                                     \
     void nn_set_input##S(hw_nn *nn, const double *x);                               \
     void nn_logits##S(const hw_nn *nn, double *out);                                \
     double nn_ce_grad##S(hw_nn *nn, const int *labels);                             \

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# scripts/sgd-validate.sh ARCH - throughput of asynchronous parameter-server SGD, measured on the
+# shaped-link test bed (scripts/netns-testbed.sh) against the model's prediction (README.md,
+# "Training throughput prediction"). Runs `hwnas sgd-trace` once, then for every (W, RATE) of
+# CONFIGS `hwnas sgd-train` with W workers + 1 server, each rank in its own network namespace,
+# every link shaped to RATE, and (when bin/hwnas has it) `hwnas sgd-predict` on the trace.
+# Prints a Markdown table: W, rate, measured steps/s, predicted steps/s, error.
+# Root only (namespaces, tc). Environment (defaults):
+#   CONFIGS="1:10mbit 1:100mbit 1:1gbit 2:10mbit 2:100mbit 2:1gbit 3:100mbit"  (W:rate; W=3 oversubscribes 2 cores)
+#   STEPS=30 WARMUP=5 BATCH=64 POLICY=layer PUSH_POLICY=reverse OUT=results/sgd-validate
+#   EXTRA=""  more options for sgd-trace and sgd-train (e.g. "--cells 1 --width 8" for a quick smoke run)
+#   PREDICT='"$HWNAS" sgd-predict "$TRACE" --workers $W --bandwidth $BPS --pull-policy $POLICY --push-policy $PUSH_POLICY'
+#       (evaluated; its output's first "throughput=NUMBER" or "steps/s" number is the prediction)
+set -u
+[ $# -eq 1 ] || { echo "usage: $0 ARCH   (as root; see the header for the environment)" >&2; exit 2; }
+ARCH=$1
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+HWNAS=${HWNAS:-$REPO/bin/hwnas}
+TB=$REPO/scripts/netns-testbed.sh
+CONFIGS=${CONFIGS:-"1:10mbit 1:100mbit 1:1gbit 2:10mbit 2:100mbit 2:1gbit 3:100mbit"}
+STEPS=${STEPS:-30} WARMUP=${WARMUP:-5} BATCH=${BATCH:-64} POLICY=${POLICY:-layer} PUSH_POLICY=${PUSH_POLICY:-reverse}
+OUT=${OUT:-$REPO/results/sgd-validate}
+read -r -a EXTRA_ARGS <<<"${EXTRA:-}"
+export HWNAS_DATA_DIR=${HWNAS_DATA_DIR:-$REPO/../shared/data}
+export OPENBLAS_NUM_THREADS=1
+[ "$(id -u)" -eq 0 ] || { echo "sgd-validate: must run as root (test bed: network namespaces, tc)" >&2; exit 2; }
+[ -x "$HWNAS" ] || { echo "sgd-validate: no $HWNAS; run make" >&2; exit 2; }
+mkdir -p "$OUT"
+TRACE=$OUT/trace.json
+"$HWNAS" sgd-trace --arch "$ARCH" --batch "$BATCH" --steps 12 --warmup 2 "${EXTRA_ARGS[@]}" --output "$TRACE" || exit $?
+has_predict=0
+"$HWNAS" --help 2>/dev/null | grep -q 'sgd-predict' && has_predict=1
+PREDICT=${PREDICT:-'"$HWNAS" sgd-predict "$TRACE" --workers $W --bandwidth $BPS --pull-policy $POLICY --push-policy $PUSH_POLICY'}
+maxw=1
+for c in $CONFIGS; do w=${c%%:*}; [ "$w" -gt "$maxw" ] && maxw=$w; done
+"$TB" up $((maxw + 1)) || exit $?
+trap '"$TB" down' EXIT
+bps() { local r=${1,,}; case $r in *gbit) echo $((${r%gbit} * 1000000000)) ;; *mbit) echo $((${r%mbit} * 1000000)) ;;
+        *kbit) echo $((${r%kbit} * 1000)) ;; *) echo "${r%bit}" ;; esac; }
+echo "| W | link | measured steps/s | predicted steps/s | error | worker step ms |"
+echo "|---|---|---|---|---|---|"
+for c in $CONFIGS; do
+    W=${c%%:*} RATE=${c#*:} BPS=$(bps "${c#*:}")
+    "$TB" shape "$RATE" || exit $?
+    log=$OUT/train-w$W-$RATE.txt
+    "$TB" run $((W + 1)) "$HWNAS" sgd-train --arch "$ARCH" --batch "$BATCH" --steps "$STEPS" --warmup "$WARMUP" \
+        --policy "$POLICY" --push-policy "$PUSH_POLICY" "${EXTRA_ARGS[@]}" --log-every 10 --trace "$OUT/measured-w$W-$RATE.json" >"$log" 2>&1 ||
+        { echo "sgd-validate: sgd-train failed for W=$W $RATE; see $log" >&2; continue; }
+    res=$(grep '^result ' "$log")
+    meas=$(sed -n 's/.*throughput=\([0-9.]*\).*/\1/p' <<<"$res")
+    steps=$(sed -n 's/.*step_ms=\([0-9.,]*\).*/\1/p' <<<"$res")
+    pred=-
+    if [ $has_predict -eq 1 ]; then
+        pred=$(eval "$PREDICT" 2>"$OUT/predict-w$W-$RATE.err" |
+            grep -o -E 'throughput[=: ]+[0-9.eE+-]+|[0-9.eE+-]+ steps/s' | head -1 | grep -o -E '[0-9][0-9.eE+-]*' | head -1)
+        [ -n "$pred" ] || pred=-
+    fi
+    err=$(awk -v m="$meas" -v p="$pred" 'BEGIN { if (p == "-" || m <= 0) print "-"; else printf "%+.1f %%", 100 * (p - m) / m }')
+    echo "| $W | $RATE | $meas | $pred | $err | $steps |"
+done
