@@ -5,6 +5,7 @@
 #include "testutil.h"
 
 #include "hwnas/sgd_sim.h"
+#include "hwnas/sgd_synth.h"
 
 typedef struct { const char *name; hw_sgd_phase ph; double dur; int nd; int d[2]; } op_spec;
 typedef struct { int64_t bytes; int fwd, grad; } tensor_spec;
@@ -299,13 +300,47 @@ static void test_deterministic(void **state)
     hw_sgd_trace_free(&t);
 }
 
+/* The synthetic NB201 trace against the NB201 cost model of hwnas/nb201.h
+ * (an independent count from the macro skeleton): parameter bytes = 4 x
+ * params; forward time = 2 x MACs x batch / speed, MACs without the classifier
+ * bias adds (10); backward = twice forward. */
+static void test_synth_nb201(void **state)
+{
+    (void)state;
+    const char *archs[] = {"|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|",
+                           "|skip_connect~0|+|none~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|",
+                           "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|"};
+    hw_nb201_net net = hw_nb201_default(10);
+    for (int i = 0; i < 3; i++) {
+        hw_nb201_arch a;
+        hw_sgd_trace t;
+        hw_err err = {0};
+        assert_int_equal(hw_nb201_parse(archs[i], &a, NULL, 0), 0);
+        hw_sgd_synth_cfg c = {64, 50, 0.001, 20};
+        int rc = hw_sgd_synth_nb201(&a, &c, &t, &err);
+        if (rc)
+            fail_msg("%s", err.msg);
+        double bytes = 0, fwd = 0, bwd = 0;
+        for (int k = 0; k < t.n_tensors; k++)
+            bytes += (double)t.tensors[k].bytes;
+        for (int j = 0; j < t.n_ops; j++)
+            *(t.ops[j].phase == HW_SGD_FWD ? &fwd : &bwd) += t.ops[j].dur_us;
+        assert_true(bytes == 4 * hw_nb201_params(&a, &net));
+        assert_close(fwd, 2 * (hw_nb201_flops(&a, &net) - 10) * 64 / 50e3, 1e-9 * fwd);
+        assert_close(bwd, 2 * fwd, 1e-9 * fwd);
+        assert_string_equal(t.meta.arch, archs[i]);
+        assert_true(t.msg_overhead_us == 20 && t.apply_us_per_byte == 0.001);
+        hw_sgd_trace_free(&t);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_worker_policies), cmocka_unit_test(test_events),
         cmocka_unit_test(test_two_workers_share),   cmocka_unit_test(test_two_workers_drift),
         cmocka_unit_test(test_out_of_order),        cmocka_unit_test(test_saturation),
-        cmocka_unit_test(test_bad_config),          cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_bad_config),          cmocka_unit_test(test_deterministic),        cmocka_unit_test(test_synth_nb201),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
