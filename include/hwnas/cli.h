@@ -12,6 +12,9 @@ int hw_cmd_suggest(int argc, char **argv);
 int hw_cmd_bench_fewshot(int argc, char **argv);
 /* hwnas srcc A.csv COL B.csv COL: rank correlation of two columns joined on arch_index. */
 int hw_cmd_srcc(int argc, char **argv);
+/* `hwnas sgd-predict (TRACE.json | --arch ARCH) [options]`: predicted async
+ * parameter-server SGD throughput for W workers (CSV on stdout); no MPI. */
+int hw_cmd_sgd_predict(int argc, char **argv);
 void hw_cmd_help(void);
 /* ../shared/data seen from the repository root (the parent of bin/). */
 void hw_default_data_dir(char *buf, unsigned long len);

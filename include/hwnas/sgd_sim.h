@@ -87,4 +87,15 @@ typedef struct hw_sgd_sim_result {
 int hw_sgd_simulate(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, hw_sgd_sim_result *r, hw_err *err);
 void hw_sgd_sim_result_free(hw_sgd_sim_result *r);
 
+/* Network description strings (src/sgd/units.c), strict, returning 0 or -1:
+ * a bandwidth per second: a number > 0 directly followed by bit, kbit, Mbit,
+ * Gbit (decimal: 1 Mbit = 1e6 bit) or B, kB, MB, GB (decimal bytes),
+ * optionally followed by "/s": "100Mbit", "1Gbit/s", "12.5MB" -> bytes/µs
+ * (100Mbit = 12.5). */
+int hw_sgd_parse_bandwidth(const char *s, double *bytes_per_us);
+/* Worker counts: "N", "A..B" or a comma list of those ("1..4,8,16"), each in
+ * [1, max]; writes at most cap counts into w (ascending, duplicates removed),
+ * *n = how many. */
+int hw_sgd_parse_workers(const char *s, int max, int *w, int cap, int *n);
+
 #endif
