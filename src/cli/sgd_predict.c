@@ -195,7 +195,7 @@ static int predict(predict_args *a, const hw_sgd_trace *t, hw_err *err)
         c.record = a->trace_out && c.workers == a->trace_workers;
         if ((rc = hw_sgd_simulate(t, &c, &r, err)))
             break;
-        printf("%d,%.3f,%.3f,%.3f,%.6f,%.6f,%.6f\n", r.workers, r.steps_per_s, r.step_us, r.step_us_max, r.util_down,
+        printf("%d,%.6g,%.3f,%.3f,%.6f,%.6f,%.6f\n", r.workers, r.steps_per_s, r.step_us, r.step_us_max, r.util_down,
                r.util_up, r.server_busy);
         if (c.record) {
             char pj[1024];
