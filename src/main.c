@@ -29,6 +29,8 @@ int main(int argc, char **argv)
         return hw_cmd_sgd_train(argc - 1, argv + 1);
     if (strcmp(argv[1], "sgd-trace") == 0)
         return hw_cmd_sgd_trace(argc - 1, argv + 1);
+    if (strcmp(argv[1], "sgd-predict") == 0)
+        return hw_cmd_sgd_predict(argc - 1, argv + 1);
     fprintf(stderr, "hwnas: error: unknown subcommand '%s'; see `hwnas --help`\n", argv[1]);
     return 2;
 }

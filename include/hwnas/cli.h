@@ -20,6 +20,9 @@ int hw_cmd_profile(int argc, char **argv);
 int hw_cmd_sgd_train(int argc, char **argv);
 /* `hwnas sgd-trace --arch ARCH [...]`: one worker's profiling trace (hwnas/sgd_trace.h). */
 int hw_cmd_sgd_trace(int argc, char **argv);
+/* `hwnas sgd-predict (TRACE.json | --arch ARCH) [options]`: predicted async
+ * parameter-server SGD throughput for W workers (CSV on stdout); no MPI. */
+int hw_cmd_sgd_predict(int argc, char **argv);
 void hw_cmd_help(void);
 /* ../shared/data seen from the repository root (the parent of bin/). */
 void hw_default_data_dir(char *buf, unsigned long len);

@@ -384,7 +384,7 @@ static int read_meta(reader *r, const jnode *n, hw_sgd_meta *m)
     static const char *const keys[] = {"arch", "host", "cpu", "coretype", "date", "threads", "batch", "step_us"};
     const jnode *f[8];
     double th, ba;
-    if (members(r, n, "hwnas.meta", keys, 8, f, 0) || get_str(r, f[0], "meta.arch", m->arch) ||
+    if (members(r, n, "meta", keys, 8, f, 0) || get_str(r, f[0], "meta.arch", m->arch) ||
         get_str(r, f[1], "meta.host", m->host) || get_str(r, f[2], "meta.cpu", m->cpu) ||
         get_str(r, f[3], "meta.coretype", m->coretype) || get_str(r, f[4], "meta.date", m->date) ||
         get_int(r, f[5], "meta.threads", 1e6, &th) || get_int(r, f[6], "meta.batch", 1e9, &ba) ||
@@ -460,7 +460,7 @@ static int read_model(reader *r, const jnode *h, hw_sgd_trace *t)
         return HW_EINPUT;
     if ((rc = hw_sgd_trace_alloc(t, f[3]->n_kids, f[4]->n_kids, r->err)))
         return rc;
-    if (read_meta(r, f[1], &t->meta) || members(r, f[2], "hwnas.server", skeys, 2, s, 0) ||
+    if (read_meta(r, f[1], &t->meta) || members(r, f[2], "server", skeys, 2, s, 0) ||
         get_num(r, s[0], "server.apply_us_per_byte", &t->apply_us_per_byte) ||
         get_num(r, s[1], "server.msg_overhead_us", &t->msg_overhead_us))
         return HW_EINPUT;

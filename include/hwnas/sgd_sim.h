@@ -1,0 +1,101 @@
+/* hwnas/sgd_sim.h - discrete-event simulation of asynchronous parameter-server
+ * SGD with W workers, from one worker's trace (hwnas/sgd_trace.h; methods.md
+ * §5). Numerical core: no I/O, no MPI. Deterministic: event times are doubles
+ * computed in a fixed order, ties broken by worker id, then tensor/op index.
+ *
+ * Worker loop (each worker independently; worker i starts at i * stagger_us):
+ *  1. pull: the server sends every parameter tensor to the worker, one message
+ *     per tensor, one message at a time per worker, in the pull policy's order;
+ *  2. compute: one op at a time; whenever the worker's compute is idle it starts
+ *     the lowest-index ready op. An op is ready when all its deps have finished
+ *     and, for a FWD op, every tensor whose fwd_op it is has arrived. With no
+ *     communication this is the trace's list order;
+ *  3. push: the gradient of tensor k is ready when ops[grad_op] ends; the worker
+ *     sends gradients one at a time in the push policy's order (strict: the next
+ *     message in that order waits for its gradient even if a later one is
+ *     ready), overlapping with the remaining backward ops;
+ *  4. apply: the server applies gradients one at a time in arrival order (ties:
+ *     worker id, then push order), each taking msg_overhead_us + bytes *
+ *     apply_us_per_byte;
+ *  5. the worker's step ends when its last op has finished and all its
+ *     gradients have been applied (the worker waits for the server's update,
+ *     as TensorFlow's train op does; with zero apply costs this is the arrival
+ *     of its last push); its next step's pull starts then. Workers never wait
+ *     for each other. Identical workers started together (stagger 0) with no
+ *     server cost stay in lockstep for ever (their pulls and pushes never
+ *     interleave); a stagger of (single-worker step) / W spreads their phases
+ *     as jitter does on a real cluster.
+ * Network: every worker has its own full-duplex link to a switch (bw_worker
+ * bytes/µs each way, latency lat_worker_us); the server has one full-duplex
+ * link (bw_server each way, lat_server_us). A message is a flow through both
+ * links: its bytes drain at the rate allocated to it, recomputed whenever a
+ * flow starts or ends, then it is delivered lat_server_us + lat_worker_us
+ * later (the link is free for the next message as soon as the bytes are out).
+ * Sharing: max-min fair (processor sharing) among the n flows in the same
+ * direction of the server link; each worker has at most one flow per direction,
+ * so each gets min(bw_worker, bw_server / n). An uncontended message of b bytes
+ * takes latency + b / min(bw_worker, bw_server).
+ * Measures: each worker runs warmup steps then steps measured steps; the run
+ * stops when every worker has finished warmup + steps steps (workers that are
+ * done keep running until then, so the load stays W throughout). A worker's
+ * rate is steps / (end of its last measured step - end of its warmup); the
+ * throughput is the sum over workers. Link utilisation: bytes carried by the
+ * server link in each direction over [t_a, t_end] / (bw_server * (t_end -
+ * t_a)), t_a = the last worker's end of warmup, t_end = the stop time. */
+#ifndef HWNAS_SGD_SIM_H
+#define HWNAS_SGD_SIM_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "hwnas/error.h"
+#include "hwnas/sgd_trace.h"
+
+typedef struct hw_sgd_net {
+    double bw_server;       /* bytes per µs, each direction (1 byte/µs = 8 Mbit/s) */
+    double bw_worker;       /* bytes per µs, each direction, every worker */
+    double lat_server_us;
+    double lat_worker_us;
+} hw_sgd_net;
+
+typedef struct hw_sgd_sim_cfg {
+    int workers;            /* W >= 1 */
+    int warmup;             /* >= 0 steps per worker not measured */
+    int steps;              /* >= 1 measured steps per worker */
+    hw_sgd_policy pull, push;
+    uint64_t seed;          /* of the "random" order (the same permutation for pull and push) */
+    hw_sgd_net net;
+    int record;             /* 1: fill result->ev with every event (for a Chrome trace) */
+    double stagger_us;      /* worker i (0-based) starts its first step at i * stagger_us */
+} hw_sgd_sim_cfg;
+
+typedef struct hw_sgd_sim_result {
+    int workers;
+    double steps_per_s;     /* sum over workers */
+    double step_us;         /* mean over workers of their mean measured step time */
+    double step_us_max;     /* the slowest worker's mean measured step time */
+    double util_down;       /* server link, server -> workers (pulls), in [0, 1] */
+    double util_up;         /* server link, workers -> server (pushes) */
+    double server_busy;     /* fraction of the window the server spends applying */
+    double t_end_us;        /* simulated time at the stop */
+    hw_sgd_event *ev;       /* record = 1: n_ev events, in the order they end */
+    size_t n_ev;
+} hw_sgd_sim_result;
+
+/* Checks c (returns HW_EINPUT with "field: what is wrong" naming the option:
+ * workers, warmup, steps, bw_server, bw_worker, lat_*) and t, then simulates.
+ * A step that takes no time at all is an error (infinite throughput). */
+int hw_sgd_simulate(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, hw_sgd_sim_result *r, hw_err *err);
+void hw_sgd_sim_result_free(hw_sgd_sim_result *r);
+
+/* Network description strings (src/sgd/units.c), strict, returning 0 or -1:
+ * a bandwidth per second: a number > 0 directly followed by bit, kbit, Mbit,
+ * Gbit (decimal: 1 Mbit = 1e6 bit) or B, kB, MB, GB (decimal bytes),
+ * optionally followed by "/s": "100Mbit", "1Gbit/s", "12.5MB" -> bytes/µs
+ * (100Mbit = 12.5). */
+int hw_sgd_parse_bandwidth(const char *s, double *bytes_per_us);
+/* Worker counts: "N", "A..B" or a comma list of those ("1..4,8,16"), each in
+ * [1, max]; writes at most cap counts into w (ascending, duplicates removed),
+ * *n = how many. */
+int hw_sgd_parse_workers(const char *s, int max, int *w, int cap, int *n);
+
+#endif
