@@ -13,6 +13,8 @@
 
 #define HW_PATH_MAX 4096
 #define HW_NAME_MAX 128
+#define HW_TPUT_MAX_W 16          /* throughput.workers entries */
+#define HW_TPUT_MAX_WORKERS 4096  /* largest W */
 
 /* all: every arch; sample: n distinct archs; file: a list; repeat: n seeded draws
  * WITH replacement (any n, for scale tests: 1,000,000 candidates). */
@@ -98,6 +100,21 @@ typedef struct hw_plan {
         int chunk;                   /* candidates per work item, default 256 */
         int progress_s;              /* seconds between progress lines, default 10 */
     } farm;
+
+    /* Optional: predicted training throughput of the Pareto-optimal archs
+     * (README "Training throughput prediction"; hwnas/sgd_synth.h, sgd_sim.h).
+     * Defaults = hwnas sgd-predict's. */
+    struct {
+        int enabled;                 /* the section is present */
+        int workers[HW_TPUT_MAX_W];  /* distinct, each in [1, HW_TPUT_MAX_WORKERS]; default {1, 2, 4, 8} */
+        int n_workers;
+        double bw_server, bw_worker; /* bytes per us; default 1Gbit = 125 */
+        double latency_us;           /* default 100 (split evenly over the two links) */
+        double gflops;               /* worker compute speed, default 20 */
+        int batch;                   /* default 64 */
+        int pull, push;              /* hw_sgd_policy; policy sets both; default layer / reverse */
+        int top;                     /* archs per front, best rank_by score first; default 20 */
+    } throughput;
 } hw_plan;
 
 /* Parses path into plan. default_data_dir is used when neither the key nor

@@ -1,6 +1,8 @@
 /* config.c - reads a libconfig campaign file into a validated hw_plan (contract: include/hwnas/config.h). */
 #include "hwnas/config.h"
 
+#include "hwnas/sgd_sim.h"
+
 #include <errno.h>
 #include <float.h>
 #include <libconfig.h>
@@ -86,6 +88,17 @@ static const key_doc KEYS[] = {
     {"farm", "{ chunk = 256; progress_s = 10; }"},
     {"farm.chunk", "256"},
     {"farm.progress_s", "10"},
+    {"throughput", "{ workers = [1, 2, 4, 8]; bw_server = \"1Gbit\"; }"},
+    {"throughput.workers", "[1, 2, 4, 8]"},
+    {"throughput.bw_server", "\"1Gbit\""},
+    {"throughput.bw_worker", "\"1Gbit\""},
+    {"throughput.latency_us", "100.0"},
+    {"throughput.gflops", "20.0"},
+    {"throughput.batch", "64"},
+    {"throughput.policy", "\"reverse\""},
+    {"throughput.pull_policy", "\"layer\""},
+    {"throughput.push_policy", "\"reverse\""},
+    {"throughput.top", "20"},
 };
 #define N_KEYS (sizeof KEYS / sizeof KEYS[0])
 
@@ -685,6 +698,78 @@ static int load_farm(const ctx *c, const config_setting_t *root, hw_plan *p)
     return get_int(c, g, "progress_s", 1, &p->farm.progress_s);
 }
 
+/* throughput.workers: an array or list of distinct integers in [1, HW_TPUT_MAX_WORKERS]. */
+static int get_workers(const ctx *c, const config_setting_t *g, hw_plan *p)
+{
+    char path[KEY_MAX];
+    config_setting_t *s;
+    TRY(lookup(c, g, "workers", T_NAMES, "an array of integers", &s));
+    if (!s)
+        return 0;
+    int len = config_setting_length(s);
+    key_path(s, path, sizeof path);
+    if (len < 1 || len > HW_TPUT_MAX_W)
+        return fail(c, s, "%s has %d entries; list 1 to %d worker counts, e.g. workers = %s;", path, len,
+                    HW_TPUT_MAX_W, hint(path));
+    for (int i = 0; i < len; i++) {
+        const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+        key_path(e, path, sizeof path);
+        long long w = (config_setting_type(e) == CONFIG_TYPE_INT || config_setting_type(e) == CONFIG_TYPE_INT64)
+                          ? config_setting_get_int64(e) : 0;
+        if (w < 1 || w > HW_TPUT_MAX_WORKERS)
+            return fail(c, e, "%s must be an integer from 1 to %d; write e.g. workers = [1, 2, 4, 8];", path,
+                        HW_TPUT_MAX_WORKERS);
+        for (int j = 0; j < i; j++)
+            if (p->throughput.workers[j] == (int)w)
+                return fail(c, e, "%s = %lld is listed twice; list each worker count once", path, w);
+        p->throughput.workers[i] = (int)w;
+    }
+    p->throughput.n_workers = len;
+    return 0;
+}
+
+/* A bandwidth string ("1Gbit", "100Mbit/s", "12.5MB") into bytes per us. */
+static int get_bandwidth(const ctx *c, const config_setting_t *g, const char *name, double *dst)
+{
+    char path[KEY_MAX];
+    config_setting_t *s;
+    TRY(lookup(c, g, name, T_STR, "a string", &s));
+    if (!s)
+        return 0;
+    key_path(s, path, sizeof path);
+    if (hw_sgd_parse_bandwidth(config_setting_get_string(s), dst))
+        return fail(c, s, "%s = \"%.200s\" is not a bandwidth; write a number > 0 and a unit per second, e.g. "
+                    "\"100Mbit\", \"1Gbit\", \"12.5MB\" (bit, kbit, Mbit, Gbit, B, kB, MB, GB)", path,
+                    config_setting_get_string(s));
+    return 0;
+}
+
+static int load_throughput(const ctx *c, const config_setting_t *root, hw_plan *p)
+{
+    static const char *const policies[] = {"layer", "reverse", "largest", "random", NULL};
+    config_setting_t *g;
+    int both = -1;
+    TRY(get_group(c, root, "throughput", &g));
+    if (!g)
+        return 0;
+    p->throughput.enabled = 1;
+    TRY(get_workers(c, g, p));
+    TRY(get_bandwidth(c, g, "bw_server", &p->throughput.bw_server));
+    TRY(get_bandwidth(c, g, "bw_worker", &p->throughput.bw_worker));
+    TRY(get_dbl(c, g, "latency_us", 0, 1e9, &p->throughput.latency_us));
+    TRY(get_dbl(c, g, "gflops", 1e-6, 1e9, &p->throughput.gflops));
+    TRY(get_int(c, g, "batch", 1, &p->throughput.batch));
+    TRY(get_enum(c, g, "policy", policies, &both, NULL));
+    if (both >= 0)
+        p->throughput.pull = p->throughput.push = both;
+    if (both >= 0 && (config_setting_get_member(g, "pull_policy") || config_setting_get_member(g, "push_policy")))
+        return fail(c, at(g, "policy", g), "throughput.policy sets both orders; remove it or remove "
+                    "pull_policy/push_policy");
+    TRY(get_enum(c, g, "pull_policy", policies, &p->throughput.pull, NULL));
+    TRY(get_enum(c, g, "push_policy", policies, &p->throughput.push, NULL));
+    return get_int(c, g, "top", 1, &p->throughput.top);
+}
+
 /* ---- entry points --------------------------------------------------------- */
 
 static void set_defaults(hw_plan *p)
@@ -709,6 +794,14 @@ static void set_defaults(hw_plan *p)
     strcpy(p->accuracy.column, "cifar10_test");
     p->farm.chunk = 256;
     p->farm.progress_s = 10;
+    p->throughput.workers[0] = 1, p->throughput.workers[1] = 2, p->throughput.workers[2] = 4;
+    p->throughput.workers[3] = 8, p->throughput.n_workers = 4;
+    p->throughput.bw_server = p->throughput.bw_worker = 125;
+    p->throughput.latency_us = 100;
+    p->throughput.gflops = 20;
+    p->throughput.batch = 64;
+    p->throughput.pull = HW_SGD_LAYER, p->throughput.push = HW_SGD_REVERSE;
+    p->throughput.top = 20;
 }
 
 /* Records the path and its directory (a plain prefix up to the last '/'). */
@@ -773,7 +866,8 @@ static int load_all(const ctx *c, const config_setting_t *root, const char *fall
     TRY(load_latency(c, root, p));
     TRY(load_score(c, root, p));
     TRY(load_accuracy(c, root, p));
-    return load_farm(c, root, p);
+    TRY(load_farm(c, root, p));
+    return load_throughput(c, root, p);
 }
 
 int hw_config_load(const char *path, const char *default_data_dir, hw_plan *plan, hw_err *err)

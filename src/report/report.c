@@ -8,7 +8,7 @@
 
 int hw_report_csvs(hw_campaign *c, const char *dir, hw_err *err);
 int hw_report_summary(const hw_campaign *c, const char *dir, hw_err *err);
-int hw_report_markdown(const hw_campaign *c, const char *dir, int with_plots, hw_err *err);
+int hw_report_markdown(const hw_campaign *c, const char *dir, int with_plots, const hw_tput *tput, hw_err *err);
 
 int hw_make_dirs(const char *dir, hw_err *err)
 {
@@ -29,9 +29,14 @@ int hw_make_dirs(const char *dir, hw_err *err)
 
 int hw_report_write_all(hw_campaign *c, const char *dir, hw_err *err)
 {
+    hw_tput tput = {0};
     int rc = hw_make_dirs(dir, err);
     if (!rc)
         rc = hw_report_csvs(c, dir, err);
+    if (!rc)
+        rc = hw_report_throughput(c, &tput, err);
+    if (!rc)
+        rc = hw_report_throughput_csv(c, &tput, dir, err);
     if (!rc)
         rc = hw_report_summary(c, dir, err);
     if (!rc)
@@ -40,7 +45,8 @@ int hw_report_write_all(hw_campaign *c, const char *dir, hw_err *err)
         struct stat st;
         char png[HW_PATH_MAX + 32];
         snprintf(png, sizeof png, "%s/pareto.png", dir);
-        rc = hw_report_markdown(c, dir, stat(png, &st) == 0, err);
+        rc = hw_report_markdown(c, dir, stat(png, &st) == 0, &tput, err);
     }
+    hw_tput_free(&tput);
     return rc;
 }

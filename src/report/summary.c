@@ -7,7 +7,7 @@
 #include "hwnas/report.h"
 
 int hw_report_summary(const hw_campaign *c, const char *dir, hw_err *err);
-int hw_report_markdown(const hw_campaign *c, const char *dir, int with_plots, hw_err *err);
+int hw_report_markdown(const hw_campaign *c, const char *dir, int with_plots, const hw_tput *tput, hw_err *err);
 
 static void json_num(FILE *f, double v)
 {
@@ -148,7 +148,7 @@ static void md_sweep(FILE *f, const hw_campaign *c)
     fputc('\n', f);
 }
 
-int hw_report_markdown(const hw_campaign *c, const char *dir, int with_plots, hw_err *err)
+int hw_report_markdown(const hw_campaign *c, const char *dir, int with_plots, const hw_tput *tput, hw_err *err)
 {
     hw_out o;
     int rc = hw_out_open(&o, dir, "report.md", err);
@@ -163,6 +163,7 @@ int hw_report_markdown(const hw_campaign *c, const char *dir, int with_plots, hw
     md_matrix(o.f, c);
     md_scores(o.f, c);
     md_sweep(o.f, c);
+    hw_report_throughput_md(o.f, c, tput);
     if (with_plots)
         fputs("![device SRCC](devices_srcc.png)\n\n![Pareto fronts](pareto.png)\n", o.f);
     else
