@@ -5,7 +5,8 @@
  * ResBlocks, the head, and each edge op (skip, conv 1x1, conv 3x3, avg pool;
  * `none` costs nothing) in each of the 3 stages. Every NB201 shape is fixed by
  * its stage, so each unit's model is a lookup (one measured time); scale and
- * overhead_ms are fitted by least squares on a handful of end-to-end times.
+ * overhead_ms are fitted by relative least squares on a handful of end-to-end
+ * times.
  * The profiler asks a device (a vtable: the host, or a synthetic device in the
  * tests) for median unit and end-to-end times; no I/O here except through the
  * device. The file functions at the end read and write the saved predictor. */
@@ -52,9 +53,10 @@ typedef struct hw_opw_model {
 /* Σ_u count_u · unit_ms[u] (the isolated ops, before the overhead). */
 double hw_opw_sum_ops(const hw_opw_model *m, const hw_nb201_arch *a, const hw_nb201_net *net);
 double hw_opw_predict(const hw_opw_model *m, const hw_nb201_arch *a, const hw_nb201_net *net);
-/* Least squares for scale and overhead_ms from m->fit_key/fit_ms (n_fit >= 2
- * with distinct op sums; with one arch, or all sums equal: scale 1 and the
- * mean residual as the overhead). */
+/* Relative least squares (weights 1/y², the RMSPE objective) for scale and
+ * overhead_ms from m->fit_key/fit_ms (n_fit >= 2 with distinct op sums; with
+ * one arch, or all sums equal: scale 1 and the weighted mean residual as the
+ * overhead). Fit times must be > 0. */
 int hw_opw_fit_overhead(hw_opw_model *m, const hw_nb201_net *net, hw_err *err);
 
 typedef struct hw_opw_dev {

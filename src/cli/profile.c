@@ -16,7 +16,7 @@
 
 #define USAGE                                                                                                    \
     "usage: hwnas profile (--range A:B | --archs FILE | --sample N [--seed S]) [--threads 1,2] [--warmup W] "   \
-    "[--repeats R] [--retries K] [--max-spread X] [--max-noisy F] [--keep-noisy] [--out CSV] | --predictor FILE [--fit-archs N] " \
+    "[--repeats R] [--retries K] [--max-spread X] [--max-drift D] [--drift-block B] [--max-noisy F] [--keep-noisy] [--out CSV] | --predictor FILE [--fit-archs N] " \
     "| --evaluate FILE (selection); see `hwnas --help`"
 
 static int bad_opt(hw_err *err, const char *opt, const char *val, const char *what)
@@ -65,6 +65,7 @@ static void defaults(prof_opts *o, char *table, size_t len)
     o->seed = 1, o->threads[0] = 1, o->n_threads = 1;
     o->warmup = 3, o->repeats = 7, o->retries = 2, o->fit_archs = 8, o->max_age_days = 180;
     o->max_spread = 0.05, o->max_noisy = 0.01, o->min_sample_ms = 2;
+    o->max_drift = 0.10, o->drift_block = 50;
 }
 
 static int parse_args(int argc, char **argv, prof_opts *o, char *table, size_t len, hw_err *err)
@@ -95,6 +96,8 @@ static int parse_args(int argc, char **argv, prof_opts *o, char *table, size_t l
         else if (!strcmp(a, "--retries")) { rc = num_opt(a, v, 0, 100, &x, err); o->retries = (int)x; }
         else if (!strcmp(a, "--fit-archs")) { rc = num_opt(a, v, 2, HW_OPW_MAX_FIT, &x, err); o->fit_archs = (int)x; }
         else if (!strcmp(a, "--max-spread")) rc = num_opt(a, v, 0, 1e9, &o->max_spread, err);
+        else if (!strcmp(a, "--max-drift")) rc = num_opt(a, v, 0, 1e9, &o->max_drift, err);
+        else if (!strcmp(a, "--drift-block")) { rc = num_opt(a, v, 0, 1e6, &x, err); o->drift_block = (int)x; }
         else if (!strcmp(a, "--max-noisy")) rc = num_opt(a, v, 0, 1, &o->max_noisy, err);
         else if (!strcmp(a, "--max-age-days")) { rc = num_opt(a, v, 0, 1e6, &x, err); o->max_age_days = (int)x; }
         else return hw_errf(err, HW_EINPUT, "hwnas profile: unknown option '%s'; " USAGE, a);
@@ -228,6 +231,33 @@ static double wall_s(void)
     return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* The drift guard's canary: a mid-cost arch (all four op kinds, ~1.5 ms at 1 thread here). */
+static void canary_arch(hw_nb201_arch *a)
+{
+    static const uint8_t ops[HW_NB201_EDGES] = {HW_OP_CONV3, HW_OP_CONV1, HW_OP_POOL3, HW_OP_SKIP, HW_OP_CONV3,
+                                                HW_OP_CONV1};
+    for (int e = 0; e < HW_NB201_EDGES; e++)
+        a->op[e] = ops[e];
+}
+
+/* Times archs [b0, b1) into ms; flags noisy ones in bad. */
+static int time_block(const prof_opts *o, hw_host *h, const prof_archs *a, size_t b0, size_t b1, double *ms,
+                      unsigned char *bad, double *sum_spread, hw_err *err)
+{
+    for (size_t i = b0; i < b1; i++) {
+        hw_nb201_arch arch;
+        hw_timing t;
+        hw_nb201_from_key(a->key[i], &arch);
+        int rc = hw_host_arch(h, &arch, &t, err);
+        if (rc)
+            return rc;
+        ms[i] = t.median_ms, bad[i] = (unsigned char)t.noisy;
+        *sum_spread += t.spread;
+        (void)o;
+    }
+    return HW_OK;
+}
+
 int prof_measure(const prof_opts *o, int threads, const prof_archs *a, double *ms, size_t *n_noisy, hw_err *err)
 {
     hw_host_opts ho = prof_host_opts(o, threads);
@@ -238,26 +268,60 @@ int prof_measure(const prof_opts *o, int threads, const prof_archs *a, double *m
     if (!pinned)
         fprintf(stderr, "[hwnas] warning: host_%dt: could not pin to %d CPUs (%d allowed); timings unpinned\n",
                 threads, threads, hw_host_ncpu());
-    double t0 = wall_s(), last = t0, sum_spread = 0;
+    unsigned char *bad = calloc(a->n ? a->n : 1, 1);
+    if (!bad) {
+        hw_host_close(h);
+        return hw_errf(err, HW_ENOMEM, "profile: out of memory for %zu archs", a->n);
+    }
+    double t0 = wall_s(), last = t0, sum_spread = 0, best = INFINITY;
+    size_t block = o->drift_block > 0 ? (size_t)o->drift_block : (a->n ? a->n : 1), retimed = 0;
+    hw_nb201_arch canary;
+    hw_timing ct;
+    canary_arch(&canary);
+    if (o->drift_block > 0 && (rc = hw_host_arch(h, &canary, &ct, err)) == HW_OK)
+        best = ct.median_ms;
     *n_noisy = 0;
-    for (size_t i = 0; !rc && i < a->n; i++) {
-        hw_nb201_arch arch;
-        hw_timing t;
-        hw_nb201_from_key(a->key[i], &arch);
-        if ((rc = hw_host_arch(h, &arch, &t, err)))
-            break;
-        ms[i] = t.noisy && !o->keep_noisy ? NAN : t.median_ms;
-        sum_spread += t.spread;
-        if (t.noisy && ++*n_noisy <= 10)
-            fprintf(stderr, "[hwnas] warning: host_%dt: arch_index %ld: spread %.1f %% > %.1f %% after %d tries; "
-                    "%s\n", threads, a->index[i], 100 * t.spread, 100 * o->max_spread, t.tries,
-                    o->keep_noisy ? "kept its median (--keep-noisy)" : "left empty");
-        if (wall_s() - last >= 10 || i + 1 == a->n) {
+    for (size_t b0 = 0; !rc && b0 < a->n; b0 += block) {
+        size_t b1 = b0 + block < a->n ? b0 + block : a->n;
+        int drifted = 0;
+        for (int attempt = 0; !rc; attempt++) {
+            double spread = 0;
+            if ((rc = time_block(o, h, a, b0, b1, ms, bad, &spread, err)))
+                break;
+            if (o->drift_block <= 0) {
+                sum_spread += spread;
+                break;
+            }
+            if ((rc = hw_host_arch(h, &canary, &ct, err)))
+                break;
+            drifted = ct.median_ms > (1 + o->max_drift) * best;
+            if (ct.median_ms < best)
+                best = ct.median_ms;
+            if (!drifted || attempt >= o->retries) {
+                sum_spread += spread;
+                break;
+            }
+            retimed += b1 - b0;
+            fprintf(stderr, "[hwnas] warning: host_%dt: drift: canary %.4f ms > %.0f %% above its best %.4f ms; "
+                    "timing archs %zu..%zu again\n", threads, ct.median_ms, 100 * o->max_drift, best, b0, b1 - 1);
+        }
+        for (size_t i = b0; !rc && i < b1; i++) {
+            int noisy = bad[i] || drifted;
+            if (noisy && ++*n_noisy <= 10)
+                fprintf(stderr, "[hwnas] warning: host_%dt: arch_index %ld: %s; %s\n", threads, a->index[i],
+                        drifted ? "machine speed drifted during its block after every retry"
+                                : "spread above --max-spread after every retry",
+                        o->keep_noisy ? "kept its median (--keep-noisy)" : "left empty");
+            if (noisy && !o->keep_noisy)
+                ms[i] = NAN;
+        }
+        if (!rc && (wall_s() - last >= 10 || b1 == a->n)) {
             last = wall_s();
-            fprintf(stderr, "[hwnas] host_%dt: %zu/%zu archs, %.0f s, mean spread %.1f %%, %zu noisy\n", threads,
-                    i + 1, a->n, last - t0, 100 * sum_spread / (double)(i + 1), *n_noisy);
+            fprintf(stderr, "[hwnas] host_%dt: %zu/%zu archs, %.0f s, mean spread %.1f %%, %zu noisy, %zu re-timed "
+                    "(drift)\n", threads, b1, a->n, last - t0, 100 * sum_spread / (double)b1, *n_noisy, retimed);
         }
     }
+    free(bad);
     hw_host_close(h);
     return rc;
 }

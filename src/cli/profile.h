@@ -17,6 +17,8 @@ typedef struct prof_opts {
     int threads[PROF_MAX_THREADS], n_threads;
     int warmup, repeats, retries, fit_archs, max_age_days, keep_noisy;
     double max_spread, max_noisy, min_sample_ms;
+    double max_drift; /* drift guard: canary slower than (1 + max_drift) x its best re-times the block */
+    int drift_block;  /* archs between two canary timings (0: no drift guard) */
 } prof_opts;
 
 /* The selected archs: NB201 keys and benchmark indices, in selection order. */
@@ -39,7 +41,13 @@ int prof_select(const prof_opts *o, const prof_index *ix, const uint32_t *excl, 
                 hw_err *err);
 void prof_archs_free(prof_archs *a);
 hw_host_opts prof_host_opts(const prof_opts *o, int threads);
-/* Measures every arch end to end at `threads`; ms[i] = median (NaN if noisy). */
+/* Measures every arch end to end at `threads`; ms[i] = median (NaN if noisy).
+ * Drift guard (slow changes of machine speed that a measurement's own spread
+ * cannot show, e.g. a shared core stolen for minutes): a fixed canary arch is
+ * timed before the first block of drift_block archs and after each block; a
+ * block whose closing canary is slower than (1 + max_drift) x the fastest
+ * canary so far is timed again, up to `retries` times, and otherwise counts as
+ * noisy (every arch in it). */
 int prof_measure(const prof_opts *o, int threads, const prof_archs *a, double *ms, size_t *n_noisy, hw_err *err);
 
 int prof_cmd_predictor(const prof_opts *o, hw_err *err);

@@ -95,14 +95,20 @@ int hw_opw_fit_overhead(hw_opw_model *m, const hw_nb201_net *net, hw_err *err)
     if (n < 1 || n > HW_OPW_MAX_FIT)
         return hw_errf(err, HW_EINPUT, "opwise: %d end-to-end archs for the overhead fit; need 1..%d", n,
                        HW_OPW_MAX_FIT);
-    double sx = 0, sy = 0, sxx = 0, sxy = 0;
+    /* Relative least squares: minimise sum ((scale x + overhead - y) / y)^2, the
+     * objective of RMSPE (an absolute fit lets the large archs set the line and
+     * leaves the small ones with large relative errors). Weights w = 1 / y^2. */
+    double sw = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
     for (int i = 0; i < n; i++) {
         hw_nb201_arch a;
         hw_nb201_from_key(m->fit_key[i], &a);
         double x = hw_opw_sum_ops(m, &a, net), y = m->fit_ms[i];
-        sx += x, sy += y, sxx += x * x, sxy += x * y;
+        if (!(y > 0))
+            return hw_errf(err, HW_EINPUT, "opwise: end-to-end time %g ms of fit arch %d is not positive", y, i);
+        double w = 1 / (y * y);
+        sw += w, sx += w * x, sy += w * y, sxx += w * x * x, sxy += w * x * y;
     }
-    double mx = sx / n, my = sy / n, vxx = sxx / n - mx * mx, vxy = sxy / n - mx * my;
+    double mx = sx / sw, my = sy / sw, vxx = sxx / sw - mx * mx, vxy = sxy / sw - mx * my;
     if (n < 2 || !(vxx > 1e-12 * (mx * mx + 1e-300))) {
         m->scale = 1, m->overhead_ms = my - mx;
         return HW_OK;

@@ -146,6 +146,44 @@ static int syn_arch(void *ctx, const hw_nb201_arch *a, double *ms, hw_err *err)
     return HW_OK;
 }
 
+/* The overhead fit minimises the RMSPE objective sum ((s x + o - y) / y)^2:
+ * checked by its optimality conditions (both partial derivatives zero) on
+ * noisy fit times, where the absolute least-squares line differs. */
+static void test_overhead_fit_is_relative(void **state)
+{
+    (void)state;
+    hw_nb201_net net = hw_nb201_default(10);
+    hw_opw_model m;
+    memset(&m, 0, sizeof m);
+    for (int u = 0; u < HW_OPW_UNITS; u++)
+        m.unit_ms[u] = syn_cost(u);
+    m.n_fit = 8;
+    hw_opw_fit_archs(m.n_fit, 3, m.fit_key);
+    const double noise[8] = {1.30, 0.97, 1.02, 0.90, 1.10, 1.00, 0.95, 1.05};
+    double x[8];
+    for (int i = 0; i < m.n_fit; i++) {
+        hw_nb201_arch a;
+        hw_nb201_from_key(m.fit_key[i], &a);
+        x[i] = hw_opw_sum_ops(&m, &a, &net);
+        m.fit_ms[i] = (1.1 * x[i] + 0.05) * noise[i];
+    }
+    hw_err err;
+    assert_int_equal(hw_opw_fit_overhead(&m, &net, &err), 0);
+    double gs = 0, go = 0, as = 0, ao = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+    for (int i = 0; i < m.n_fit; i++) {
+        double y = m.fit_ms[i], r = m.scale * x[i] + m.overhead_ms - y;
+        gs += r * x[i] / (y * y), go += r / (y * y);
+        as += fabs(x[i] / (y * y)), ao += 1 / (y * y);
+        sx += x[i], sy += y, sxx += x[i] * x[i], sxy += x[i] * y;
+    }
+    assert_true(fabs(gs) < 1e-12 * as * (1 + fabs(m.scale)));
+    assert_true(fabs(go) < 1e-12 * ao * (1 + fabs(m.overhead_ms)));
+    double n = m.n_fit, abs_scale = (sxy / n - sx / n * sy / n) / (sxx / n - sx / n * sx / n);
+    assert_true(fabs(abs_scale - m.scale) > 1e-3); /* the weighting matters here */
+    m.fit_ms[2] = 0;
+    assert_int_equal(hw_opw_fit_overhead(&m, &net, &err), HW_EINPUT);
+}
+
 static void test_synthetic_device_recovered(void **state)
 {
     (void)state;
@@ -298,6 +336,7 @@ int main(void)
         cmocka_unit_test(test_infer_matches_bn_free),
         cmocka_unit_test(test_counts_match_tape),
         cmocka_unit_test(test_synthetic_device_recovered),
+        cmocka_unit_test(test_overhead_fit_is_relative),
         cmocka_unit_test(test_timing_stats),
         cmocka_unit_test(test_spread_rejection),
         cmocka_unit_test(test_predictor_file),
