@@ -232,7 +232,7 @@ static double wall_s(void)
 }
 
 /* The drift guard's canary: a mid-cost arch (all four op kinds, ~1.5 ms at 1 thread here). */
-static void canary_arch(hw_nb201_arch *a)
+void prof_canary_arch(hw_nb201_arch *a)
 {
     static const uint8_t ops[HW_NB201_EDGES] = {HW_OP_CONV3, HW_OP_CONV1, HW_OP_POOL3, HW_OP_SKIP, HW_OP_CONV3,
                                                 HW_OP_CONV1};
@@ -277,7 +277,7 @@ int prof_measure(const prof_opts *o, int threads, const prof_archs *a, double *m
     size_t block = o->drift_block > 0 ? (size_t)o->drift_block : (a->n ? a->n : 1), retimed = 0;
     hw_nb201_arch canary;
     hw_timing ct;
-    canary_arch(&canary);
+    prof_canary_arch(&canary);
     if (o->drift_block > 0 && (rc = hw_host_arch(h, &canary, &ct, err)) == HW_OK)
         best = ct.median_ms;
     *n_noisy = 0;

@@ -50,6 +50,9 @@ hw_host_opts prof_host_opts(const prof_opts *o, int threads);
  * noisy (every arch in it). */
 int prof_measure(const prof_opts *o, int threads, const prof_archs *a, double *ms, size_t *n_noisy, hw_err *err);
 
+/* The drift guard's canary arch (all four op kinds, ~1.5 ms at 1 thread here). */
+void prof_canary_arch(hw_nb201_arch *a);
+
 int prof_cmd_predictor(const prof_opts *o, hw_err *err);
 int prof_cmd_evaluate(const prof_opts *o, const prof_index *ix, hw_err *err);
 
