@@ -86,6 +86,11 @@ cmd_down() {
     local ns
     for ns in $(nss); do ip netns del "$ns"; done
     ip link show "$BR" >/dev/null 2>&1 && ip link del "$BR"
+    # a namespace's veth peers vanish asynchronously after `ip netns del`: wait for them (a new `up`
+    # right after would fail with "File exists"), then remove any left over
+    local k l
+    for k in $(seq 50); do ip -o link show | grep -q ": $PFX[0-9]*-h[@:]" || break; sleep 0.1; done
+    for l in $(ip -o link show | sed -n "s/^[0-9]*: \($PFX[0-9]*-h\)[@:].*/\1/p"); do ip link del "$l" 2>/dev/null; done
     rm -rf /tmp/hwtb-sessions
     return 0
 }
