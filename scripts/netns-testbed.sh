@@ -130,7 +130,9 @@ cmd_run() {
     for ((i = 0; i < np; i++)); do echo "$NET.$((i + 1)) slots=1"; done >"$hf"
     export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1}
     local rc=0
-    mpirun --allow-run-as-root -np "$np" --hostfile "$hf" --map-by slot \
+    # --bind-to none: every namespace looks like its own node to Open MPI, whose default binding would pin
+    # every rank to core 0 of "its" node, i.e. all of them to the same core of this machine
+    mpirun --allow-run-as-root -np "$np" --hostfile "$hf" --map-by slot --bind-to none \
         --mca plm_rsh_agent "$(readlink -f "$0") agent" \
         --mca btl tcp,self --mca btl_tcp_if_include "$NET.0/24" --mca oob_tcp_if_include "$NET.0/24" \
         --mca orte_keep_fqdn_hostnames 1 \
