@@ -14,7 +14,9 @@
 #       bytes per 1514-byte Ethernet frame (tbf shapes frames), so the simulator's link bandwidth is
 #       RATE x 1448/1514 (a constant of the protocol, not a fit; measured MPI bandwidth on the test bed:
 #       9.6 Mbit/s at 10mbit, 90.6 at 100mbit)
-#   PREDICT='"$HWNAS" sgd-predict "$TRACE" --workers $W --bw-server ${PBPS}bit --bw-worker ${PBPS}bit ...'
+#   COLOCATE=1  predict W workers from a single-worker trace taken while W copies run on this machine
+#       (the test bed shares its cores between the workers; 0: always the lone worker's trace)
+#   PREDICT='"$HWNAS" sgd-predict "$PTRACE" --workers $W --bw-server ${PBPS}bit --bw-worker ${PBPS}bit ...'
 #       (evaluated; the steps_per_s column of its CSV row is the prediction)
 set -u
 [ $# -eq 1 ] || { echo "usage: $0 ARCH   (as root; see the header for the environment)" >&2; exit 2; }
@@ -33,10 +35,28 @@ export OPENBLAS_NUM_THREADS=1
 mkdir -p "$OUT"
 TRACE=$OUT/trace.json
 "$HWNAS" sgd-trace --arch "$ARCH" --batch "$BATCH" --steps 12 --warmup 2 "${EXTRA_ARGS[@]}" --output "$TRACE" || exit $?
+# The test bed runs every worker on THIS machine: with W workers, W processes share its cores (and, on a VM,
+# possibly SMT siblings), so a worker computes slower than alone. What a real cluster's per-node trace is, here
+# is the single-worker trace taken while W copies run at once (COLOCATE=1, default): trace-wW.json, worker 1's.
+COLOCATE=${COLOCATE:-1}
+trace_for() { # W -> path of the trace the prediction for W workers uses
+    local w=$1 i
+    if [ "$COLOCATE" != 1 ] || [ "$w" -eq 1 ]; then echo "$TRACE"; return; fi
+    if [ ! -s "$OUT/trace-w$w.json" ]; then
+        for ((i = 1; i <= w; i++)); do
+            "$HWNAS" sgd-trace --arch "$ARCH" --batch "$BATCH" --steps 12 --warmup 2 "${EXTRA_ARGS[@]}" \
+                --output "$OUT/trace-w$w-$i.json" >"$OUT/trace-w$w-$i.log" 2>&1 &
+        done
+        wait
+        mv "$OUT/trace-w$w-1.json" "$OUT/trace-w$w.json"
+        echo "sgd-validate: W=$w co-located trace: $(grep -o 'step [0-9.]* ms' "$OUT/trace-w$w-1.log")" >&2
+    fi
+    echo "$OUT/trace-w$w.json"
+}
 has_predict=0
 "$HWNAS" --help 2>/dev/null | grep -q 'sgd-predict' && has_predict=1
 LATENCY_US=${LATENCY_US:-50} EFFICIENCY=${EFFICIENCY:-0.9564}
-PREDICT=${PREDICT:-'"$HWNAS" sgd-predict "$TRACE" --workers $W --bw-server ${PBPS}bit --bw-worker ${PBPS}bit --latency-us $LATENCY_US --pull-policy $POLICY --push-policy $PUSH_POLICY --steps $STEPS --warmup $WARMUP'}
+PREDICT=${PREDICT:-'"$HWNAS" sgd-predict "$PTRACE" --workers $W --bw-server ${PBPS}bit --bw-worker ${PBPS}bit --latency-us $LATENCY_US --pull-policy $POLICY --push-policy $PUSH_POLICY --steps $STEPS --warmup $WARMUP'}
 maxw=1
 for c in $CONFIGS; do w=${c%%:*}; [ "$w" -gt "$maxw" ] && maxw=$w; done
 "$TB" up $((maxw + 1)) || exit $?
@@ -47,6 +67,7 @@ echo "| W | link | measured steps/s | predicted steps/s | error | worker step ms
 echo "|---|---|---|---|---|---|"
 for c in $CONFIGS; do
     W=${c%%:*} RATE=${c#*:} BPS=$(bps "${c#*:}")
+    PTRACE=$(trace_for "$W")
     PBPS=$(awk -v b="$BPS" -v e="$EFFICIENCY" 'BEGIN { printf "%.0f", b * e }')
     "$TB" shape "$RATE" || exit $?
     log=$OUT/train-w$W-$RATE.txt
