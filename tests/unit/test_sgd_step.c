@@ -73,7 +73,7 @@ static void check_steps(const char *arch, hw_nn_prec prec)
     for (int p = 0; p < np; p++)
         hw_nn_param_get(nn, p, 1, ref + off[p]);
 
-    int *owner = calloc((size_t)np, sizeof *owner);
+    int *owner = calloc(np > 0 ? (size_t)np : 1, sizeof *owner);
     for (int p = 0; p < np; p++)
         owner[p] = -1;
     hw_nn_set_input(nn, x);
