@@ -111,7 +111,9 @@ static void record(sim *s, int pid, int tid, int step, int op, int k, double t0,
         s->ev = e;
         s->cap_ev = cap;
     }
-    s->ev[s->n_ev++] = (hw_sgd_event){pid, tid, step, op, k, t0, t1 - t0};
+    hw_sgd_event *e = &s->ev[s->n_ev++];
+    memset(e, 0, sizeof *e); /* padding too: recorded events compare byte for byte */
+    e->pid = pid, e->tid = tid, e->step = step, e->op = op, e->tensor = k, e->ts_us = t0, e->dur_us = t1 - t0;
 }
 
 /* ---- worker state ---- */
