@@ -122,6 +122,13 @@ int  hw_campaign_row(hw_campaign *c, size_t i, double *row, hw_err *err);
 int  hw_campaign_evaluate(hw_campaign *c, hw_err *err);
 void hw_campaign_free(hw_campaign *c);
 
+/* Setup steps (rank 0, called by setup.c). hw_campaign_select: the candidate
+ * keys from `candidates` (src/campaign/candidates.c). hw_campaign_host_proxy:
+ * with latency.host or latency.host_predictor, adds the host's latency for
+ * every table row as the column latency.proxy (src/campaign/host.c). */
+int hw_campaign_select(hw_campaign *c, hw_err *err);
+int hw_campaign_host_proxy(hw_campaign *c, hw_err *err);
+
 /* Multiproxy support (rank 0; src/campaign/bank.c, multifit.c). The bank's rows
  * are the NB201 keys, its columns the table's columns then the measured
  * devices with >= 2 rows (names in c->bank_name); statistics over table rows. */

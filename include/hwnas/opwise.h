@@ -24,6 +24,7 @@
 #define HW_OPW_FORMAT 1   /* predictor file format version */
 #define HW_OPW_ENGINE 1   /* inference engine version: bump when kernels change timings */
 #define HW_OPW_MAX_FIT 64
+#define HW_OPW_MAX_AGE_DAYS 180 /* a predictor file older than this draws a warning */
 
 extern const int HW_OPW_EDGE_OPS[4];
 const char *hw_opw_unit_name(int u);              /* "stem", "s1_conv3x3", ... */

@@ -27,6 +27,9 @@ int hw_out_commit(hw_out *o, hw_err *err);
 void hw_out_abort(hw_out *o);
 /* Writes v with fmt ("%.10g" / "%.6f"), "" for NaN, "-inf"/"inf" for infinities. */
 void hw_out_num(FILE *f, const char *fmt, double v);
+/* "arch_index SEP arch_str" of NB201 key (index empty when the key is not a
+ * table row); md = 1 escapes '|' for a Markdown table cell. */
+void hw_report_arch_cells(FILE *f, const hw_campaign *c, uint32_t key, const char *sep, int md);
 
 /* report/throughput.c (config section "throughput", rank 0, at report time):
  * predicted training steps/s of asynchronous parameter-server SGD for each

@@ -58,7 +58,4 @@ void hw_sgd_apply(float *w, const float *g, size_t n, float lr);
  * t->msg_overhead_us and t->apply_us_per_byte. */
 int hw_sgd_measure_apply(hw_sgd_trace *t, int reps, hw_err *err);
 
-/* Median of v[0..n) (sorts v). */
-double hw_sgd_median(double *v, int n);
-
 #endif

@@ -9,8 +9,6 @@
 #include "hwnas/campaign.h"
 #include "hwnas/rng.h"
 
-int hw_campaign_select(hw_campaign *c, hw_err *err);
-
 static const long *g_index; /* qsort has no context argument; set only inside sort_by_index */
 
 static long order_key(uint32_t k) { return g_index[k] >= 0 ? g_index[k] : (long)HW_NB201_N_ARCHS + k; }

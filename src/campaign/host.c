@@ -11,8 +11,6 @@
 #include "hwnas/host.h"
 #include "hwnas/opwise.h"
 
-int hw_campaign_host_proxy(hw_campaign *c, hw_err *err); /* setup.c */
-
 static int from_csv(const hw_plan *p, const hw_table *lat, double *v, hw_err *err)
 {
     hw_table h = {0};
@@ -54,7 +52,7 @@ static int from_predictor(const hw_plan *p, const hw_table *lat, double *v, hw_e
         char cpu[128], core[64], today[32], msg[512];
         hw_host_cpu(cpu, sizeof cpu, core, sizeof core);
         hw_opw_today(today, sizeof today);
-        if (hw_opw_check(d, cpu, core, today, 180, msg, sizeof msg))
+        if (hw_opw_check(d, cpu, core, today, HW_OPW_MAX_AGE_DAYS, msg, sizeof msg))
             fprintf(stderr, "[hwnas] warning: %s: %s\n", p->latency.host_predictor, msg);
         hw_nb201_net net = hw_nb201_default(10);
         for (size_t r = 0; r < lat->n_rows; r++) {

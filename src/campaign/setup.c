@@ -207,9 +207,6 @@ static int setup_scores(hw_campaign *c, hw_err *err)
     return setup_env(c, err);
 }
 
-int hw_campaign_select(hw_campaign *c, hw_err *err); /* candidates.c */
-int hw_campaign_host_proxy(hw_campaign *c, hw_err *err); /* host.c */
-
 static void apply_overrides(hw_plan *p, const hw_overrides *ov)
 {
     if (ov && ov->output_dir)

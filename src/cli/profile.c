@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "hwnas/cli.h"
 #include "hwnas/config.h"
 #include "hwnas/csv.h"
+#include "hwnas/progress.h"
 #include "hwnas/rng.h"
 #include "profile.h"
 
@@ -63,7 +63,7 @@ static void defaults(prof_opts *o, char *table, size_t len)
     snprintf(table, len, "%s/latency/nb201.csv", data);
     o->table = table;
     o->seed = 1, o->threads[0] = 1, o->n_threads = 1;
-    o->warmup = 3, o->repeats = 7, o->retries = 2, o->fit_archs = 8, o->max_age_days = 180;
+    o->warmup = 3, o->repeats = 7, o->retries = 2, o->fit_archs = 8, o->max_age_days = HW_OPW_MAX_AGE_DAYS;
     o->max_spread = 0.05, o->max_noisy = 0.01, o->min_sample_ms = 2;
     o->max_drift = 0.10, o->drift_block = 50;
 }
@@ -224,13 +224,6 @@ hw_host_opts prof_host_opts(const prof_opts *o, int threads)
     return h;
 }
 
-static double wall_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 /* The drift guard's canary: a mid-cost arch (all four op kinds, ~1.5 ms at 1 thread here). */
 void prof_canary_arch(hw_nb201_arch *a)
 {
@@ -241,7 +234,7 @@ void prof_canary_arch(hw_nb201_arch *a)
 }
 
 /* Times archs [b0, b1) into ms; flags noisy ones in bad. */
-static int time_block(const prof_opts *o, hw_host *h, const prof_archs *a, size_t b0, size_t b1, double *ms,
+static int time_block(hw_host *h, const prof_archs *a, size_t b0, size_t b1, double *ms,
                       unsigned char *bad, double *sum_spread, hw_err *err)
 {
     for (size_t i = b0; i < b1; i++) {
@@ -253,7 +246,6 @@ static int time_block(const prof_opts *o, hw_host *h, const prof_archs *a, size_
             return rc;
         ms[i] = t.median_ms, bad[i] = (unsigned char)t.noisy;
         *sum_spread += t.spread;
-        (void)o;
     }
     return HW_OK;
 }
@@ -273,7 +265,7 @@ int prof_measure(const prof_opts *o, int threads, const prof_archs *a, double *m
         hw_host_close(h);
         return hw_errf(err, HW_ENOMEM, "profile: out of memory for %zu archs", a->n);
     }
-    double t0 = wall_s(), last = t0, sum_spread = 0, best = INFINITY;
+    double t0 = hw_now(), last = t0, sum_spread = 0, best = INFINITY;
     size_t block = o->drift_block > 0 ? (size_t)o->drift_block : (a->n ? a->n : 1), retimed = 0;
     hw_nb201_arch canary;
     hw_timing ct;
@@ -286,7 +278,7 @@ int prof_measure(const prof_opts *o, int threads, const prof_archs *a, double *m
         int drifted = 0;
         for (int attempt = 0; !rc; attempt++) {
             double spread = 0;
-            if ((rc = time_block(o, h, a, b0, b1, ms, bad, &spread, err)))
+            if ((rc = time_block(h, a, b0, b1, ms, bad, &spread, err)))
                 break;
             if (o->drift_block <= 0) {
                 sum_spread += spread;
@@ -315,8 +307,8 @@ int prof_measure(const prof_opts *o, int threads, const prof_archs *a, double *m
             if (noisy && !o->keep_noisy)
                 ms[i] = NAN;
         }
-        if (!rc && (wall_s() - last >= 10 || b1 == a->n)) {
-            last = wall_s();
+        if (!rc && (hw_now() - last >= 10 || b1 == a->n)) {
+            last = hw_now();
             fprintf(stderr, "[hwnas] host_%dt: %zu/%zu archs, %.0f s, mean spread %.1f %%, %zu noisy, %zu re-timed "
                     "(drift)\n", threads, b1, a->n, last - t0, 100 * sum_spread / (double)b1, *n_noisy, retimed);
         }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hwnas/progress.h"
 #include "hwnas/stats.h"
 #include "profile.h"
 
@@ -46,13 +47,6 @@ static int dev_arch(void *ctx, const hw_nb201_arch *a, double *ms, hw_err *err)
     note_noisy(d, s, &t);
     *ms = t.median_ms;
     return rc;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
 /* The characterisation: per unit time, rates and arithmetic intensity; the
@@ -150,9 +144,9 @@ int prof_cmd_predictor(const prof_opts *o, hw_err *err)
             fprintf(stderr, "[hwnas] warning: host_%dt: not pinned (%d CPUs allowed)\n", o->threads[i],
                     hw_host_ncpu());
         hw_opw_dev dev = {&d, dev_unit, dev_arch};
-        double t0 = now_s();
+        double t0 = hw_now();
         rc = profile_guarded(o, &d, &dev, &net, &m[i], err);
-        m[i].seconds = now_s() - t0;
+        m[i].seconds = hw_now() - t0;
         m[i].threads = o->threads[i];
         snprintf(m[i].device, sizeof m[i].device, "host_%dt", o->threads[i]);
         hw_host_cpu(m[i].cpu, sizeof m[i].cpu, m[i].blas_core, sizeof m[i].blas_core);
@@ -204,10 +198,10 @@ static int evaluate_one(const prof_opts *o, const prof_index *ix, const hw_opw_m
         rc = HW_ENOMEM;
     double *pa = buf, *pb = buf + n, *pr = buf + 2 * n, *so = buf + 3 * n;
     hw_nb201_net net = hw_nb201_default(10);
-    double t0 = now_s();
+    double t0 = hw_now();
     if (!rc)
         rc = prof_measure(o, m->threads, &a, pa, &noisy, err);
-    double t1 = now_s();
+    double t1 = hw_now();
     if (!rc)
         rc = prof_measure(o, m->threads, &a, pb, &noisy, err);
     for (size_t i = 0; !rc && i < n; i++) {

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hwnas/cli.h"
+#include "hwnas/latency.h"
 #include "hwnas/sgd_profile.h"
 #include "sgd_cli.h"
 
@@ -47,9 +48,9 @@ static int profile(const sgd_opts *o, hw_nn *nn, const hw_batches *b, hw_sgd_tra
     for (int i = 0; i < n; i++) {
         for (int k = 0; k < m; k++)
             v[k] = p.us[(size_t)(o->warmup + k) * n + i];
-        t->ops[i].dur_us = hw_sgd_median(v, m);
+        t->ops[i].dur_us = hw_median_finite(v, (size_t)(m));
     }
-    t->meta.step_us = hw_sgd_median(step + o->warmup, m);
+    t->meta.step_us = hw_median_finite(step + o->warmup, (size_t)(m));
     int rc = hw_sgd_measure_apply(t, o->apply_reps, err);
     double e0 = p.ev[0].ts_us;
     for (int i = 0; i < n; i++)

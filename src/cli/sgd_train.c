@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "hwnas/cli.h"
+#include "hwnas/latency.h"
 #include "hwnas/sgd_profile.h"
 #include "hwnas/sgd_ps.h"
 #include "sgd_cli.h"
@@ -21,7 +22,7 @@ static double median_step(const hw_ps_result *r, int w, int warmup)
         return 0;
     for (int k = 0; k < n; k++)
         v[k] = r->t_end[(size_t)w * r->steps + warmup + k] - r->t_start[(size_t)w * r->steps + warmup + k];
-    double m = hw_sgd_median(v, n);
+    double m = hw_median_finite(v, (size_t)(n));
     free(v);
     return m;
 }
@@ -41,7 +42,7 @@ static int write_trace(const sgd_opts *o, const hw_sgd_trace *model, hw_ps_resul
         ops[i] = model->ops[i];
         for (int k = 0; k < n; k++)
             v[k] = r->op_us[(size_t)(o->warmup + k) * model->n_ops + i];
-        ops[i].dur_us = hw_sgd_median(v, n);
+        ops[i].dur_us = hw_median_finite(v, (size_t)(n));
     }
     t.ops = ops;
     sgd_meta(o, &t.meta);

@@ -1,11 +1,11 @@
 /* The results journal: checksummed chunk records, torn-tail detection, resume. */
 #include "hwnas/journal.h"
+#include "hwnas/progress.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define J_MAGIC "HWNASJ01"
@@ -27,13 +27,6 @@ uint32_t hw_crc32(uint32_t crc, const void *data, size_t n)
     while (n--)
         crc = table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
     return ~crc;
-}
-
-static double mono_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
 static int io_error(const hw_journal *j, const char *what, hw_err *err)
@@ -66,7 +59,7 @@ int hw_journal_create(hw_journal *j, const char *path, uint32_t width, uint64_t 
     if (fwrite(h, 1, sizeof h, j->f) != sizeof h)
         return io_error(j, "writing the journal header", err);
     j->good_end = HDR_BYTES;
-    j->last_sync = mono_now();
+    j->last_sync = hw_now();
     return hw_journal_sync(j, err);
 }
 
@@ -175,7 +168,7 @@ int hw_journal_resume(hw_journal *j, const char *path, uint32_t width, uint64_t 
         rc = scan_records(j, done, err);
     if (!rc && (ftruncate(fileno(j->f), j->good_end) != 0 || fseek(j->f, j->good_end, SEEK_SET) != 0))
         rc = io_error(j, "truncating the torn tail of the journal", err);
-    j->last_sync = mono_now();
+    j->last_sync = hw_now();
     return rc;
 }
 
@@ -192,7 +185,7 @@ int hw_journal_append(hw_journal *j, uint64_t first, uint64_t count, const doubl
         return io_error(j, "appending to the journal", err);
     j->good_end = payload + (long)bytes + 4;
     int rc = add_rec(j, first, count, payload, err);
-    if (!rc && mono_now() - j->last_sync >= j->sync_s)
+    if (!rc && hw_now() - j->last_sync >= j->sync_s)
         rc = hw_journal_sync(j, err);
     return rc;
 }
@@ -201,7 +194,7 @@ int hw_journal_sync(hw_journal *j, hw_err *err)
 {
     if (fflush(j->f) != 0 || fsync(fileno(j->f)) != 0)
         return io_error(j, "fsync of the journal", err);
-    j->last_sync = mono_now();
+    j->last_sync = hw_now();
     return HW_OK;
 }
 

@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "hwnas/host.h"
 #include "hwnas/opwise.h"
+#include "hwnas/progress.h"
 #include "hwnas/rng.h"
 
 char *openblas_get_corename(void);
@@ -112,13 +112,6 @@ void hw_host_close(hw_host *h)
     free(h);
 }
 
-static double now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
-}
-
 /* Tape ops [i0, i1) of a built network, run `inner` times per sample. */
 typedef struct {
     hw_nn *nn;
@@ -130,10 +123,10 @@ static int sample_runs(void *ctx, int n, double *out, hw_err *err)
     (void)err;
     run_ctx *c = ctx;
     for (int s = 0; s < n; s++) {
-        double t0 = now_ms();
+        double t0 = 1e3 * hw_now();
         for (int k = 0; k < c->inner; k++)
             hw_nn_infer_ops(c->nn, c->i0, c->i1);
-        out[s] = (now_ms() - t0) / c->inner;
+        out[s] = (1e3 * hw_now() - t0) / c->inner;
     }
     return HW_OK;
 }
@@ -155,9 +148,9 @@ static int time_range(hw_host *h, hw_nn *nn, int i0, int i1, hw_timing *t, hw_er
 {
     run_ctx c = {nn, i0, i1, 1};
     pin_all(h);
-    double t0 = now_ms();
+    double t0 = 1e3 * hw_now();
     hw_nn_infer_ops(nn, i0, i1);
-    double one = now_ms() - t0;
+    double one = 1e3 * hw_now() - t0;
     if (one > 0 && one < h->o.min_sample_ms)
         c.inner = (int)(h->o.min_sample_ms / one) + 1;
     for (int w = 0; w < h->o.warmup * c.inner; w++)

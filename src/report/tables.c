@@ -13,7 +13,7 @@ int hw_report_csvs(hw_campaign *c, const char *dir, hw_err *err);
 #define G "%.10g"
 #define R "%.6f"
 
-static void cand_prefix(FILE *f, const hw_campaign *c, uint32_t key)
+void hw_report_arch_cells(FILE *f, const hw_campaign *c, uint32_t key, const char *sep, int md)
 {
     hw_nb201_arch a;
     char s[HW_NB201_STR_MAX];
@@ -21,7 +21,9 @@ static void cand_prefix(FILE *f, const hw_campaign *c, uint32_t key)
     hw_nb201_format(&a, s);
     if (c->index_of[key] >= 0)
         fprintf(f, "%ld", c->index_of[key]);
-    fprintf(f, ",%s", s);
+    fputs(sep, f);
+    for (const char *p = s; *p; p++)
+        fputs(md && *p == '|' ? "\\|" : (char[2]){*p, 0}, f);
 }
 
 static int write_candidates(hw_campaign *c, const char *dir, hw_err *err)
@@ -50,7 +52,7 @@ static int write_candidates(hw_campaign *c, const char *dir, hw_err *err)
             hw_progress_update(&pr, i);
         if ((rc = hw_campaign_row(c, i, row, err)))
             break;
-        cand_prefix(o.f, c, c->cand[i]);
+        hw_report_arch_cells(o.f, c, c->cand[i], ",", 0);
         for (size_t j = 0; j < c->width; j++)
             fputc(',', o.f), hw_out_num(o.f, G, row[j]);
         for (size_t d = 0; d < c->n_dev; d++)
@@ -151,7 +153,7 @@ static void front_rows(FILE *f, const hw_campaign *c, size_t d, const char *kind
         hw_nb201_from_key(c->cand[i], &a);
         hw_nb201_onehot(&a, x);
         fprintf(f, "%s,", kind);
-        cand_prefix(f, c, c->cand[i]);
+        hw_report_arch_cells(f, c, c->cand[i], ",", 0);
         fputc(',', f), hw_out_num(f, G, c->scores[i * c->n_scores + (size_t)c->rank_by]);
         fputc(',', f), hw_out_num(f, G, hw_campaign_pred(c, d, c->cand[i], x));
         fputc(',', f), hw_out_num(f, G, hw_campaign_true_acc(c, c->cand[i]));

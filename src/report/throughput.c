@@ -149,20 +149,6 @@ void hw_tput_free(hw_tput *t)
     *t = (hw_tput){0};
 }
 
-/* "arch_index SEP arch_str"; md: '|' escaped (a Markdown table cell). */
-static void arch_cells(FILE *f, const hw_campaign *c, uint32_t key, const char *sep, int md)
-{
-    hw_nb201_arch a;
-    char s[HW_NB201_STR_MAX];
-    hw_nb201_from_key(key, &a);
-    hw_nb201_format(&a, s);
-    if (c->index_of[key] >= 0)
-        fprintf(f, "%ld", c->index_of[key]);
-    fputs(sep, f);
-    for (const char *p = s; *p; p++)
-        fputs(md && *p == '|' ? "\\|" : (char[2]){*p, 0}, f);
-}
-
 int hw_report_throughput_csv(const hw_campaign *c, const hw_tput *t, const char *dir, hw_err *err)
 {
     hw_out o;
@@ -175,7 +161,7 @@ int hw_report_throughput_csv(const hw_campaign *c, const hw_tput *t, const char 
     for (size_t k = 0; k < t->n; k++) {
         const hw_tput_row *r = &t->row[k];
         fprintf(o.f, "%s,", c->dev[r->dev].name);
-        arch_cells(o.f, c, c->cand[r->cand], ",", 0);
+        hw_report_arch_cells(o.f, c, c->cand[r->cand], ",", 0);
         fprintf(o.f, ",%d,", r->workers);
         hw_out_num(o.f, "%.10g", r->steps_per_s), fputc(',', o.f);
         hw_out_num(o.f, "%.10g", r->step_us), fputc(',', o.f);
@@ -208,7 +194,7 @@ void hw_report_throughput_md(FILE *f, const hw_campaign *c, const hw_tput *t)
             fputc('\n', f);
         }
         fputs("| ", f);
-        arch_cells(f, c, c->cand[t->row[k].cand], " | `", 1);
+        hw_report_arch_cells(f, c, c->cand[t->row[k].cand], " | `", 1);
         fputs("` |", f);
         for (size_t w = 0; w < nw; w++)
             fprintf(f, " %.4g |", t->row[k + w].steps_per_s);

@@ -1,18 +1,14 @@
 /* The worker's training step as a hw_sgd_trace model, run op by op with a
  * clock; the server's SGD update and its measured cost (hwnas/sgd_profile.h). */
 #include "hwnas/sgd_profile.h"
+#include "hwnas/latency.h"
+#include "hwnas/progress.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-double hw_sgd_now_us(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec * 1e-3;
-}
+double hw_sgd_now_us(void) { return 1e6 * hw_now(); }
 
 int hw_sgd_op_layout(const hw_nn *nn, int *op_of_bwd)
 {
@@ -154,20 +150,6 @@ void hw_sgd_apply(float *w, const float *g, size_t n, float lr)
         w[i] -= lr * g[i];
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-double hw_sgd_median(double *v, int n)
-{
-    if (n <= 0)
-        return 0;
-    qsort(v, (size_t)n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 int hw_sgd_measure_apply(hw_sgd_trace *t, int reps, hw_err *err)
 {
     size_t maxn = 1;
@@ -191,7 +173,7 @@ int hw_sgd_measure_apply(hw_sgd_trace *t, int reps, hw_err *err)
             hw_sgd_apply(w, g, n, 0.01f);
             v[r] = hw_sgd_now_us() - t0;
         }
-        double x = 4.0 * (double)n, y = hw_sgd_median(v, reps);
+        double x = 4.0 * (double)n, y = hw_median_finite(v, (size_t)reps);
         sx += x, sy += y, sxx += x * x, sxy += x * y;
     }
     double den = m * sxx - sx * sx;
