@@ -18,11 +18,13 @@ common=(--arch "$arch" --workers 1..64 --gflops 20 --bw-worker 1Gbit --latency-u
         --pull-policy layer --push-policy reverse)
 "$here/bin/hwnas" sgd-predict "${common[@]}" --batch 32 --bw-server 100Mbit >"$out/comm.csv"
 "$here/bin/hwnas" sgd-predict "${common[@]}" --batch 256 --bw-server 1Gbit >"$out/compute.csv"
-# workers,steps_per_s,step_us,step_us_max,util_down,util_up,server_busy -> joined
+# workers,steps_per_s,...,util_down,... (columns found by name in the header) -> joined
 paste -d, "$out/comm.csv" "$out/compute.csv" | awk -F, '
-    NR == 1 { print "workers,comm_steps_per_s,comm_speedup,comm_util_down,compute_steps_per_s,compute_speedup,compute_util_down"; next }
-    NR == 2 { c1 = $2; p1 = $9 }
-    { printf "%d,%s,%.4f,%s,%s,%.4f,%s\n", $1, $2, $2 / c1, $5, $9, $9 / p1, $12 }' >"$out/saturation.csv"
+    NR == 1 { n = NF / 2; for (i = 1; i <= n; i++) col[$i] = i
+              s = col["steps_per_s"]; u = col["util_down"]
+              print "workers,comm_steps_per_s,comm_speedup,comm_util_down,compute_steps_per_s,compute_speedup,compute_util_down"; next }
+    NR == 2 { c1 = $s; p1 = $(n + s) }
+    { printf "%d,%s,%.4f,%s,%s,%.4f,%s\n", $1, $s, $s / c1, $u, $(n + s), $(n + s) / p1, $(n + u) }' >"$out/saturation.csv"
 rm -f "$out/comm.csv" "$out/compute.csv"
 cat >"$out/saturation.gp" <<'GP'
 # gnuplot saturation.gp (in the directory of saturation.csv) -> saturation.png

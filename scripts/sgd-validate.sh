@@ -14,8 +14,12 @@
 #       bytes per 1514-byte Ethernet frame (tbf shapes frames), so the simulator's link bandwidth is
 #       RATE x 1448/1514 (a constant of the protocol, not a fit; measured MPI bandwidth on the test bed:
 #       9.6 Mbit/s at 10mbit, 90.6 at 100mbit)
-#   COLOCATE=1  predict W workers from a single-worker trace taken while W copies run on this machine
-#       (the test bed shares its cores between the workers; 0: always the lone worker's trace)
+#   CORES=$(nproc)  the simulator's CPU-sharing model: the server and the W workers share this machine's cores
+#       (the test bed runs every rank here; a fact of the test bed, not a fit). 0: a node per rank
+#   NET_CPU_NS=0  network-stack CPU per byte for that model (ns/byte; 0: not modelled)
+#   SHARE=fair  sharing of the server link among concurrent transfers (fair or fcfs)
+#   COLOCATE=0  1: predict W workers from a single-worker trace taken while W copies run on this machine
+#       (the older way to capture core sharing, before the CPU model; 0: always the lone worker's trace)
 #   PREDICT='"$HWNAS" sgd-predict "$PTRACE" --workers $W --bw-server ${PBPS}bit --bw-worker ${PBPS}bit ...'
 #       (evaluated; the steps_per_s column of its CSV row is the prediction)
 set -u
@@ -38,7 +42,7 @@ TRACE=$OUT/trace.json
 # The test bed runs every worker on THIS machine: with W workers, W processes share its cores (and, on a VM,
 # possibly SMT siblings), so a worker computes slower than alone. What a real cluster's per-node trace is, here
 # is the single-worker trace taken while W copies run at once (COLOCATE=1, default): trace-wW.json, worker 1's.
-COLOCATE=${COLOCATE:-1}
+COLOCATE=${COLOCATE:-0}
 trace_for() { # W -> path of the trace the prediction for W workers uses
     local w=$1 i
     if [ "$COLOCATE" != 1 ] || [ "$w" -eq 1 ]; then echo "$TRACE"; return; fi
@@ -56,15 +60,16 @@ trace_for() { # W -> path of the trace the prediction for W workers uses
 has_predict=0
 "$HWNAS" --help 2>/dev/null | grep -q 'sgd-predict' && has_predict=1
 LATENCY_US=${LATENCY_US:-50} EFFICIENCY=${EFFICIENCY:-0.9564}
-PREDICT=${PREDICT:-'"$HWNAS" sgd-predict "$PTRACE" --workers $W --bw-server ${PBPS}bit --bw-worker ${PBPS}bit --latency-us $LATENCY_US --pull-policy $POLICY --push-policy $PUSH_POLICY --steps $STEPS --warmup $WARMUP'}
+CORES=${CORES:-$(nproc)} NET_CPU_NS=${NET_CPU_NS:-0} SHARE=${SHARE:-fair}
+PREDICT=${PREDICT:-'"$HWNAS" sgd-predict "$PTRACE" --workers $W --bw-server ${PBPS}bit --bw-worker ${PBPS}bit --latency-us $LATENCY_US --pull-policy $POLICY --push-policy $PUSH_POLICY --steps $STEPS --warmup $WARMUP --cores $CORES --net-cpu-ns-per-byte $NET_CPU_NS --share $SHARE'}
 maxw=1
 for c in $CONFIGS; do w=${c%%:*}; [ "$w" -gt "$maxw" ] && maxw=$w; done
 "$TB" up $((maxw + 1)) || exit $?
 trap '"$TB" down' EXIT
 bps() { local r=${1,,}; case $r in *gbit) echo $((${r%gbit} * 1000000000)) ;; *mbit) echo $((${r%mbit} * 1000000)) ;;
         *kbit) echo $((${r%kbit} * 1000)) ;; *) echo "${r%bit}" ;; esac; }
-echo "| W | link | measured steps/s | predicted steps/s | error | worker step ms |"
-echo "|---|---|---|---|---|---|"
+echo "| W | link | measured steps/s | predicted steps/s | error | worker step ms | CPU (server, workers) |"
+echo "|---|---|---|---|---|---|---|"
 for c in $CONFIGS; do
     W=${c%%:*} RATE=${c#*:} BPS=$(bps "${c#*:}")
     PTRACE=$(trace_for "$W")
@@ -77,11 +82,12 @@ for c in $CONFIGS; do
     res=$(grep '^result ' "$log")
     meas=$(sed -n 's/.*throughput=\([0-9.]*\).*/\1/p' <<<"$res")
     steps=$(sed -n 's/.*step_ms=\([0-9.,]*\).*/\1/p' <<<"$res")
+    cpu=$(sed -n 's/.*cpu=\([0-9.,]*\).*/\1/p' <<<"$res")
     pred=-
     if [ $has_predict -eq 1 ]; then
         pred=$(eval "$PREDICT" 2>"$OUT/predict-w$W-$RATE.err" | awk -F, -v w="$W" '$1 == w { print $2; exit }')
         [ -n "$pred" ] || pred=-
     fi
     err=$(awk -v m="$meas" -v p="$pred" 'BEGIN { if (p == "-" || m <= 0) print "-"; else printf "%+.1f %%", 100 * (p - m) / m }')
-    echo "| $W | $RATE | $meas | $pred | $err | $steps |"
+    echo "| $W | $RATE | $meas | $pred | $err | $steps | $cpu |"
 done

@@ -1,8 +1,8 @@
 /* hwnas/sgd_ps.h - real asynchronous parameter-server SGD over MPI
  * (methods.md §5; `hwnas sgd-train`). Rank 0 is the server, ranks 1..W the
  * workers. One message per tensor (float32):
- *   worker -> server  tag PULL (empty): "send me the parameters"; tag
- *                     GRAD + t: gradient of tensor t; tag DONE (empty) at the end;
+ *   worker -> server  tag CTRL (one int): PULL "send me the parameters", or DONE
+ *                     at the end; tag GRAD + t: gradient of tensor t;
  *   server -> worker  tag PARAM + t: tensor t.
  * Worker loop, per step: send PULL and post a receive per tensor; forward op by
  * op, each op waiting only for the tensors it reads (hw_sgd_tensor.fwd_op);
@@ -18,8 +18,13 @@
  * snapshot of the parameters taken then (so later updates never touch a buffer
  * in flight). MPI keeps each worker's messages in order, so a worker's next
  * pull sees its own previous gradients applied.
- * Polling: with poll_us > 0, a rank with nothing to do sleeps poll_us between
- * tests instead of spinning (fair to the workers when ranks share cores).
+ * Server receives are all posted in advance (MPI_Irecv: per worker a control
+ * message, PULL or DONE, and the gradients of the step it pulled) and completed
+ * with MPI_Testsome, so it never spins inside MPI waiting for one worker.
+ * Polling: with poll_us > 0, a rank with nothing to do sleeps between tests
+ * instead of spinning (fair to the workers when ranks share cores): poll_us
+ * after something completed, then twice as long after every empty test, up to
+ * poll_max_us.
  * Results are gathered on rank 0. Times are µs of hw_sgd_now_us (one clock for
  * every rank of one machine; namespaces share it). */
 #ifndef HWNAS_SGD_PS_H
@@ -37,6 +42,7 @@ typedef struct hw_ps_cfg {
     hw_sgd_policy push_policy; /* push order, strict: the next tensor in it waits for its gradient */
     uint64_t seed;          /* initial parameters and the "random" order */
     int poll_us;            /* 0: spin */
+    int poll_max_us;        /* back-off cap (<= poll_us: no back-off) */
     int record;             /* 1: record the timeline events */
 } hw_ps_cfg;
 
@@ -59,6 +65,8 @@ typedef struct hw_ps_result {
     double *t_applied;      /* server: last gradient of the step applied */
     double *op_us;          /* worker 1's op durations, steps × n_ops */
     int n_ops;
+    double *cpu_frac;       /* W + 1 ranks (0 = the server): CPU time (user + system, the
+                               process's) over wall time of the training loop */
     hw_sgd_event *ev;       /* all ranks' events (record = 1), ts in µs of the clock */
     size_t n_ev;
 } hw_ps_result;

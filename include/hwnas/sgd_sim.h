@@ -35,6 +35,11 @@
  * direction of the server link; each worker has at most one flow per direction,
  * so each gets min(bw_worker, bw_server / n). An uncontended message of b bytes
  * takes latency + b / min(bw_worker, bw_server).
+ * share = FCFS instead: the flows of a direction are served in the order in
+ * which their worker's transfer of this step began (its first pull or push
+ * message; ties: worker id), each at min(bw_worker, what is left of
+ * bw_server), the others wait. A transfer that started first keeps the link,
+ * as a TCP connection with a full window keeps its share of a FIFO queue.
  * Measures: each worker runs warmup steps then steps measured steps; the run
  * stops when every worker has finished warmup + steps steps (workers that are
  * done keep running until then, so the load stays W throughout). A worker's
@@ -57,6 +62,8 @@ typedef struct hw_sgd_net {
     double lat_worker_us;
 } hw_sgd_net;
 
+typedef enum { HW_SGD_SHARE_FAIR = 0, HW_SGD_SHARE_FCFS = 1 } hw_sgd_share;
+
 typedef struct hw_sgd_sim_cfg {
     int workers;            /* W >= 1 */
     int warmup;             /* >= 0 steps per worker not measured */
@@ -66,6 +73,9 @@ typedef struct hw_sgd_sim_cfg {
     hw_sgd_net net;
     int record;             /* 1: fill result->ev with every event (for a Chrome trace) */
     double stagger_us;      /* worker i (0-based) starts its first step at i * stagger_us */
+    int cores;              /* 0: a node per rank; >= 1: all ranks share these cores (CPU sharing above) */
+    double net_cpu_us_per_byte; /* with cores >= 1: network-stack CPU per byte carried, >= 0 */
+    hw_sgd_share share;     /* sharing of the server link among concurrent flows (above) */
 } hw_sgd_sim_cfg;
 
 typedef struct hw_sgd_sim_result {
@@ -77,6 +87,7 @@ typedef struct hw_sgd_sim_result {
     double util_up;         /* server link, workers -> server (pushes) */
     double server_busy;     /* fraction of the window the server spends applying */
     double t_end_us;        /* simulated time at the stop */
+    double cpu_speed;       /* mean speed of running ops over the window (1 without CPU sharing) */
     hw_sgd_event *ev;       /* record = 1: n_ev events, in the order they end */
     size_t n_ev;
 } hw_sgd_sim_result;
@@ -86,6 +97,9 @@ typedef struct hw_sgd_sim_result {
  * A step that takes no time at all is an error (infinite throughput). */
 int hw_sgd_simulate(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, hw_sgd_sim_result *r, hw_err *err);
 void hw_sgd_sim_result_free(hw_sgd_sim_result *r);
+/* The stagger that spreads W workers evenly over one step: the simulated
+ * single-worker step time of c (c with workers = 1, no recording) / W. */
+int hw_sgd_auto_stagger(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int W, double *stagger_us, hw_err *err);
 
 /* Network description strings (src/sgd/units.c), strict, returning 0 or -1:
  * a bandwidth per second: a number > 0 directly followed by bit, kbit, Mbit,

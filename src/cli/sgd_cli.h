@@ -17,7 +17,7 @@ typedef struct sgd_opts {
     char arch_str[HW_NB201_STR_MAX];
     hw_nb201_arch arch;
     hw_nb201_net net;
-    int steps, warmup, batch, batches, poll_us, log_every, apply_reps;
+    int steps, warmup, batch, batches, poll_us, poll_max_us, log_every, apply_reps;
     double lr;
     hw_sgd_policy policy, push_policy;
     uint64_t seed;

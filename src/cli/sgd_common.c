@@ -16,7 +16,7 @@ static const char *usage(int train)
 {
     return train ? "usage: hwnas sgd-train --arch ARCH [--steps N] [--warmup K] [--batch B] [--lr X] "
                    "[--policy layer|reverse|largest|random] [--push-policy P] [--batches N] [--cells N] [--width C] [--seed S] "
-                   "[--poll-us U] [--log-every N] [--trace FILE] [--data-dir DIR]"
+                   "[--poll-us U] [--poll-max-us U] [--log-every N] [--trace FILE] [--data-dir DIR]"
                  : "usage: hwnas sgd-trace --arch ARCH [--steps N] [--warmup K] [--batch B] [--cells N] "
                    "[--width C] [--seed S] [--apply-reps N] [--output FILE] [--data-dir DIR]";
 }
@@ -36,7 +36,7 @@ int sgd_parse(const char *cmd, int train, int argc, char **argv, sgd_opts *o, hw
     memset(o, 0, sizeof *o);
     o->net = hw_nb201_default(10);
     o->steps = train ? 20 : 10, o->warmup = train ? 3 : 2, o->batch = 64, o->lr = 0.05;
-    o->poll_us = 20, o->log_every = 1, o->apply_reps = 50, o->seed = 1;
+    o->poll_us = 20, o->poll_max_us = 1000, o->log_every = 1, o->apply_reps = 50, o->seed = 1;
     o->policy = HW_SGD_LAYER, o->push_policy = HW_SGD_REVERSE;
     snprintf(o->trace, sizeof o->trace, "%s", train ? "" : "-");
     hw_default_data_dir(o->data, sizeof o->data);
@@ -87,6 +87,8 @@ int sgd_parse(const char *cmd, int train, int argc, char **argv, sgd_opts *o, hw
             rc = int_arg(cmd, a, v, 0, 1000000, &n, err), o->batches = (int)n;
         } else if (train && !strcmp(a, "--poll-us")) {
             rc = int_arg(cmd, a, v, 0, 100000, &n, err), o->poll_us = (int)n;
+        } else if (train && !strcmp(a, "--poll-max-us")) {
+            rc = int_arg(cmd, a, v, 0, 1000000, &n, err), o->poll_max_us = (int)n;
         } else if (train && !strcmp(a, "--log-every")) {
             rc = int_arg(cmd, a, v, 1, 1000000, &n, err), o->log_every = (int)n;
         } else if ((train && !strcmp(a, "--trace")) || (!train && !strcmp(a, "--output"))) {

@@ -13,7 +13,7 @@
 
 #define USAGE "usage: hwnas sgd-predict (TRACE.json | --arch ARCH) [--workers 1..8] [--bw-server 1Gbit] " \
               "[--bw-worker 1Gbit] [--latency-us 100] [--policy layer|reverse|largest|random] [--steps N] " \
-              "[--trace-out FILE] (see hwnas --help)"
+              "[--share fair|fcfs] [--cores N] [--net-cpu-ns-per-byte X] [--trace-out FILE] (see hwnas --help)"
 #define MAX_WORKERS 4096
 
 typedef struct {
@@ -107,6 +107,16 @@ static int parse_opt(const char *o, const char *v, predict_args *a, hw_err *err)
             a->stagger = -1;
         else
             return num(o, v, 0, &a->stagger, err);
+    } else if (!strcmp(o, "--share")) {
+        if (strcmp(v, "fair") && strcmp(v, "fcfs"))
+            return hw_errf(err, HW_EINPUT, "--share: '%s' is not a sharing model; use fair or fcfs", v);
+        c->share = strcmp(v, "fair") ? HW_SGD_SHARE_FCFS : HW_SGD_SHARE_FAIR;
+    } else if (!strcmp(o, "--cores"))
+        return count(o, v, 0, &c->cores, err);
+    else if (!strcmp(o, "--net-cpu-ns-per-byte")) {
+        if (num(o, v, 0, &x, err))
+            return HW_EINPUT;
+        c->net_cpu_us_per_byte = x / 1e3;
     } else if (!strcmp(o, "--gflops"))
         return num(o, v, 1e-9, &a->synth.gflops, err);
     else if (!strcmp(o, "--batch"))
@@ -125,7 +135,7 @@ static int parse_opt(const char *o, const char *v, predict_args *a, hw_err *err)
 static int parse_args(int argc, char **argv, predict_args *a, hw_err *err)
 {
     *a = (predict_args){0};
-    a->sim = (hw_sgd_sim_cfg){1, 2, 20, HW_SGD_LAYER, HW_SGD_REVERSE, 1, {125, 125, 50, 50}, 0, 0};
+    a->sim = (hw_sgd_sim_cfg){1, 2, 20, HW_SGD_LAYER, HW_SGD_REVERSE, 1, {125, 125, 50, 50}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR};
     a->synth = (hw_sgd_synth_cfg){64, 20, 0.25e-3, 10};
     a->stagger = -1;
     if (hw_sgd_parse_workers("1..8", MAX_WORKERS, a->workers, MAX_WORKERS, &a->n_workers))
@@ -162,14 +172,6 @@ static int load(const predict_args *a, hw_sgd_trace *t, hw_err *err)
     return hw_sgd_synth_nb201(&arch, &a->synth, t, err);
 }
 
-static double compute_us(const hw_sgd_trace *t)
-{
-    double s = 0;
-    for (int i = 0; i < t->n_ops; i++)
-        s += t->ops[i].dur_us;
-    return s;
-}
-
 static void prediction_json(const predict_args *a, const hw_sgd_sim_result *r, char *buf, size_t len)
 {
     const hw_sgd_sim_cfg *c = &a->sim;
@@ -177,26 +179,32 @@ static void prediction_json(const predict_args *a, const hw_sgd_sim_result *r, c
              "{\"workers\":%d,\"steps_per_s\":%.6f,\"step_us\":%.3f,\"step_us_max\":%.3f,\"util_down\":%.6f,"
              "\"util_up\":%.6f,\"server_busy\":%.6f,\"pull_policy\":\"%s\",\"push_policy\":\"%s\",\"seed\":%llu,"
              "\"bw_server_bytes_per_us\":%.17g,\"bw_worker_bytes_per_us\":%.17g,\"lat_server_us\":%.17g,"
-             "\"lat_worker_us\":%.17g,\"warmup\":%d,\"steps\":%d,\"stagger_us\":%.17g}",
+             "\"lat_worker_us\":%.17g,\"warmup\":%d,\"steps\":%d,\"stagger_us\":%.17g,\"share\":\"%s\",\"cores\":%d,"
+             "\"net_cpu_us_per_byte\":%.17g,\"cpu_speed\":%.6f}",
              r->workers, r->steps_per_s, r->step_us, r->step_us_max, r->util_down, r->util_up, r->server_busy,
              hw_sgd_policy_name(c->pull), hw_sgd_policy_name(c->push), (unsigned long long)c->seed, c->net.bw_server,
-             c->net.bw_worker, c->net.lat_server_us, c->net.lat_worker_us, c->warmup, c->steps, c->stagger_us);
+             c->net.bw_worker, c->net.lat_server_us, c->net.lat_worker_us, c->warmup, c->steps, c->stagger_us,
+             c->share == HW_SGD_SHARE_FCFS ? "fcfs" : "fair", c->cores,
+             c->net_cpu_us_per_byte, r->cpu_speed);
 }
 
 static int predict(predict_args *a, const hw_sgd_trace *t, hw_err *err)
 {
     int rc = 0;
-    puts("workers,steps_per_s,step_us,step_us_max,util_down,util_up,server_busy");
+    puts("workers,steps_per_s,step_us,step_us_max,util_down,util_up,server_busy,cpu_speed");
     for (int k = 0; !rc && k < a->n_workers; k++) {
         hw_sgd_sim_result r;
         hw_sgd_sim_cfg c = a->sim;
         c.workers = a->workers[k];
-        c.stagger_us = a->stagger >= 0 ? a->stagger : compute_us(t) / c.workers;
+        if (a->stagger >= 0)
+            c.stagger_us = a->stagger;
+        else if ((rc = hw_sgd_auto_stagger(t, &c, c.workers, &c.stagger_us, err)))
+            break;
         c.record = a->trace_out && c.workers == a->trace_workers;
         if ((rc = hw_sgd_simulate(t, &c, &r, err)))
             break;
-        printf("%d,%.6g,%.3f,%.3f,%.6f,%.6f,%.6f\n", r.workers, r.steps_per_s, r.step_us, r.step_us_max, r.util_down,
-               r.util_up, r.server_busy);
+        printf("%d,%.6g,%.3f,%.3f,%.6f,%.6f,%.6f,%.6f\n", r.workers, r.steps_per_s, r.step_us, r.step_us_max,
+               r.util_down, r.util_up, r.server_busy, r.cpu_speed);
         if (c.record) {
             char pj[1024];
             a->sim.stagger_us = c.stagger_us;

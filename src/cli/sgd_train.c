@@ -86,6 +86,9 @@ static void report(const sgd_opts *o, const hw_sgd_trace *model, const hw_ps_res
            hw_sgd_policy_name(o->push_policy), thr);
     for (int w = 0; w < W; w++)
         printf("%s%.3f", w ? "," : "", median_step(r, w, o->warmup) / 1000);
+    printf(" cpu=");
+    for (int i = 0; i <= W; i++)
+        printf("%s%.3f", i ? "," : "", r->cpu_frac[i]);
     printf("\n");
     if (thr == 0)
         fprintf(stderr, "hwnas: warning: no throughput measured; raise --steps above --warmup\n");
@@ -119,7 +122,7 @@ int hw_cmd_sgd_train(int argc, char **argv)
     int worst = rc;
     MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     if (worst == HW_OK) {
-        hw_ps_cfg cfg = {o.steps, (float)o.lr, o.policy, o.push_policy, o.seed, o.poll_us, o.trace[0] != 0};
+        hw_ps_cfg cfg = {o.steps, (float)o.lr, o.policy, o.push_policy, o.seed, o.poll_us, o.poll_max_us, o.trace[0] != 0};
         hw_ps_data d = {b.x, b.y, b.n_batches, (size_t)3 * b.side * b.side};
         rc = hw_ps_run(nn, &model, &cfg, &d, &res, &err);
         if (rc != HW_OK) {

@@ -9,7 +9,8 @@
 
 #include "hwnas/sgd_profile.h"
 
-enum { TAG_PULL = 1, TAG_DONE = 2, TAG_GRAD = 1000, TAG_PARAM = 100000 };
+enum { TAG_CTRL = 1, TAG_GRAD = 1000, TAG_PARAM = 100000 };
+enum { CTRL_PULL = 1, CTRL_DONE = 2 }; /* the int a worker sends with TAG_CTRL */
 
 /* Sizes and offsets of the tensors in one float buffer; the pull and push orders. */
 typedef struct layout {
@@ -47,6 +48,17 @@ static void pause_us(int us)
         struct timespec ts = {0, (long)us * 1000};
         nanosleep(&ts, NULL);
     }
+}
+
+/* One idle wait of a rank with nothing to do: sleeps *nap µs, then doubles
+ * *nap up to cfg->poll_max_us (exponential back-off: an idle rank costs
+ * little CPU, a busy one answers within poll_us). Reset *nap = cfg->poll_us
+ * whenever something completed. */
+static void idle(int *nap, const hw_ps_cfg *cfg)
+{
+    pause_us(*nap);
+    int next = *nap * 2, cap = cfg->poll_max_us > cfg->poll_us ? cfg->poll_max_us : cfg->poll_us;
+    *nap = next < cap ? next : cap;
 }
 
 static int layout_make(const hw_sgd_trace *m, const hw_ps_cfg *cfg, layout *L, hw_err *err)
@@ -94,77 +106,122 @@ static void params_to_f32(const hw_nn *nn, const layout *L, float *w, double *tm
 
 /* ---- server ---------------------------------------------------------------- */
 
+/* Every receive of the server is posted in advance and completed by
+ * MPI_Testsome, so the server never blocks on one worker: a blocking MPI_Recv
+ * of a large gradient (rendezvous protocol) would wait, spinning in Open MPI's
+ * progress engine, until the sending worker next calls MPI (between two of its
+ * ops), and that spinning took half a core from the workers that share the
+ * machine. Per worker w: one control receive (PULL or DONE) and, once its pull
+ * of step k is served, one receive per gradient of step k. */
 typedef struct server {
     const layout *L;
     int W;
-    float *w, *g, *snap; /* parameters; a receive buffer; W snapshots */
-    MPI_Request *req;    /* W × T pull sends */
-    int *got, *step;     /* per worker: gradients received in the current step, steps completed */
-    double *applied;     /* W × steps */
+    float *w, *g, *snap;   /* parameters; W gradient buffers; W snapshots */
+    MPI_Request *req;      /* W × T pull sends */
+    MPI_Request *rq;       /* W × (T + 1) receives: gradients 0..T-1, then the control message */
+    int *ctrl;             /* W control words: CTRL_PULL or CTRL_DONE */
+    int *idx;              /* W × (T + 1): MPI_Testsome's completed indices */
+    int *got, *step;       /* per worker: gradients received in the current step, steps completed */
+    int *pending;          /* per worker: a pull received and not yet served */
+    int *served;           /* per worker: pulls served */
+    double *applied;       /* W × steps */
 } server;
 
-static int serve_pull(server *S, int w, double t_recv, ev_log *ev)
+/* Tests reqs[0..n) until all are complete, idle between tests. */
+static int wait_all(MPI_Request *reqs, int n, const hw_ps_cfg *cfg)
+{
+    for (int nap = cfg->poll_us;;) {
+        int flag = 0;
+        if (MPI_Testall(n, reqs, &flag, MPI_STATUSES_IGNORE) != MPI_SUCCESS)
+            return -1;
+        if (flag)
+            return 0;
+        idle(&nap, cfg);
+    }
+}
+
+static int post_ctrl(server *S, int w)
+{
+    int T = S->L->T;
+    return MPI_Irecv(&S->ctrl[w], 1, MPI_INT, w + 1, TAG_CTRL, MPI_COMM_WORLD, &S->rq[(size_t)w * (T + 1) + T]);
+}
+
+/* Serves worker w's pull: snapshot, one MPI_Isend per tensor in the pull
+ * order, and the receives of the gradients this step will send back. */
+static int serve_pull(server *S, int w, const hw_ps_cfg *cfg, double t_recv, ev_log *ev)
 {
     const layout *L = S->L;
-    MPI_Request *rq = S->req + (size_t)w * L->T;
-    if (MPI_Waitall(L->T, rq, MPI_STATUSES_IGNORE) != MPI_SUCCESS)
+    MPI_Request *sq = S->req + (size_t)w * L->T, *rq = S->rq + (size_t)w * (L->T + 1);
+    if (wait_all(sq, L->T, cfg)) /* the previous pull's sends: complete long ago in practice */
         return -1;
-    float *snap = S->snap + (size_t)w * L->total;
+    float *snap = S->snap + (size_t)w * L->total, *g = S->g + (size_t)w * L->total;
+    for (int t = 0; t < L->T; t++)
+        if (MPI_Irecv(g + L->off[t], (int)tn(L, t), MPI_FLOAT, w + 1, TAG_GRAD + t, MPI_COMM_WORLD, &rq[t]) !=
+            MPI_SUCCESS)
+            return -1;
     for (int k = 0; k < L->T; k++) {
         int t = L->order[k];
         memcpy(snap + L->off[t], S->w + L->off[t], tn(L, t) * sizeof(float));
-        if (MPI_Isend(snap + L->off[t], (int)tn(L, t), MPI_FLOAT, w + 1, TAG_PARAM + t, MPI_COMM_WORLD, &rq[t]) !=
+        if (MPI_Isend(snap + L->off[t], (int)tn(L, t), MPI_FLOAT, w + 1, TAG_PARAM + t, MPI_COMM_WORLD, &sq[t]) !=
             MPI_SUCCESS)
             return -1;
     }
+    S->pending[w] = 0;
+    S->served[w]++;
     ev_add(ev, 0, 1, S->step[w], -1, -1, t_recv, hw_sgd_now_us());
-    return 0;
+    return post_ctrl(S, w);
 }
 
 static int server_loop(server *S, const hw_ps_cfg *cfg, ev_log *ev, hw_err *err)
 {
     const layout *L = S->L;
-    int done = 0;
+    int done = 0, n_rq = S->W * (L->T + 1), nap = cfg->poll_us;
+    for (int w = 0; w < S->W; w++)
+        if (post_ctrl(S, w) != MPI_SUCCESS)
+            return mpi_fail(err, "Irecv (control)");
     while (done < S->W) {
-        int flag = 0;
-        MPI_Status st;
-        if (MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st) != MPI_SUCCESS)
-            return mpi_fail(err, "Iprobe");
-        if (!flag) {
-            pause_us(cfg->poll_us);
+        int n = 0;
+        if (MPI_Testsome(n_rq, S->rq, &n, S->idx, MPI_STATUSES_IGNORE) != MPI_SUCCESS)
+            return mpi_fail(err, "Testsome");
+        if (n == MPI_UNDEFINED || n == 0) {
+            idle(&nap, cfg);
             continue;
         }
-        int w = st.MPI_SOURCE - 1, tag = st.MPI_TAG;
+        nap = cfg->poll_us;
         double t0 = hw_sgd_now_us();
-        if (w < 0 || w >= S->W)
-            return hw_errf(err, HW_EIO, "sgd-train: message from unexpected rank %d", st.MPI_SOURCE);
-        if (tag == TAG_PULL || tag == TAG_DONE) {
-            if (MPI_Recv(NULL, 0, MPI_BYTE, w + 1, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE) != MPI_SUCCESS)
-                return mpi_fail(err, "Recv");
-            if (tag == TAG_DONE)
-                done++;
-            else if (serve_pull(S, w, t0, ev))
+        for (int i = 0; i < n; i++) {
+            int w = S->idx[i] / (L->T + 1), t = S->idx[i] % (L->T + 1);
+            if (t == L->T) { /* control */
+                if (S->ctrl[w] == CTRL_DONE)
+                    done++;
+                else if (S->ctrl[w] == CTRL_PULL)
+                    S->pending[w] = 1;
+                else
+                    return hw_errf(err, HW_EIO, "sgd-train: unexpected control word %d from rank %d", S->ctrl[w],
+                                   w + 1);
+                continue;
+            }
+            double t1 = hw_sgd_now_us();
+            hw_sgd_apply(S->w + L->off[t], S->g + (size_t)w * L->total + L->off[t], tn(L, t), cfg->lr);
+            double t2 = hw_sgd_now_us();
+            ev_add(ev, 0, 2, S->step[w], -1, t, t0, t1);
+            ev_add(ev, 0, 0, S->step[w], -1, t, t1, t2);
+            if (++S->got[w] == L->T) {
+                if (S->step[w] < cfg->steps)
+                    S->applied[(size_t)w * cfg->steps + S->step[w]] = t2;
+                S->got[w] = 0;
+                S->step[w]++;
+            }
+        }
+        /* a pull is served once the worker's previous gradients are all applied, so
+         * that its next step sees them (the worker sends PULL after its sends
+         * complete, but a send completes when MPI has the data, which may still
+         * be on its way then) */
+        for (int w = 0; w < S->W; w++)
+            if (S->pending[w] && S->step[w] == S->served[w] && serve_pull(S, w, cfg, t0, ev))
                 return mpi_fail(err, "Isend (parameters)");
-            continue;
-        }
-        int t = tag - TAG_GRAD;
-        if (t < 0 || t >= L->T)
-            return hw_errf(err, HW_EIO, "sgd-train: message with unexpected tag %d", tag);
-        if (MPI_Recv(S->g, (int)tn(L, t), MPI_FLOAT, w + 1, tag, MPI_COMM_WORLD, MPI_STATUS_IGNORE) != MPI_SUCCESS)
-            return mpi_fail(err, "Recv (gradient)");
-        double t1 = hw_sgd_now_us();
-        hw_sgd_apply(S->w + L->off[t], S->g, tn(L, t), cfg->lr);
-        double t2 = hw_sgd_now_us();
-        ev_add(ev, 0, 2, S->step[w], -1, t, t0, t1);
-        ev_add(ev, 0, 0, S->step[w], -1, t, t1, t2);
-        if (++S->got[w] == L->T) {
-            if (S->step[w] < cfg->steps)
-                S->applied[(size_t)w * cfg->steps + S->step[w]] = t2;
-            S->got[w] = 0;
-            S->step[w]++;
-        }
     }
-    if (MPI_Waitall(S->W * L->T, S->req, MPI_STATUSES_IGNORE) != MPI_SUCCESS)
+    if (wait_all(S->req, S->W * L->T, cfg))
         return mpi_fail(err, "Waitall");
     return HW_OK;
 }
@@ -173,21 +230,30 @@ static int run_server(hw_nn *nn, const layout *L, int W, const hw_ps_cfg *cfg, d
                       hw_err *err)
 {
     server S = {.L = L, .W = W, .applied = applied};
+    size_t nr = (size_t)W * (L->T + 1);
     double *tmp = hw_calloc(L->maxn + 1, sizeof *tmp, err);
     S.w = tmp ? hw_calloc(L->total + 1, sizeof *S.w, err) : NULL;
-    S.g = S.w ? hw_calloc(L->maxn + 1, sizeof *S.g, err) : NULL;
+    S.g = S.w ? hw_calloc((size_t)W * L->total + 1, sizeof *S.g, err) : NULL;
     S.snap = S.g ? hw_calloc((size_t)W * L->total + 1, sizeof *S.snap, err) : NULL;
     S.req = S.snap ? hw_calloc((size_t)W * L->T + 1, sizeof *S.req, err) : NULL;
-    S.got = S.req ? hw_calloc((size_t)W, sizeof *S.got, err) : NULL;
+    S.rq = S.req ? hw_calloc(nr, sizeof *S.rq, err) : NULL;
+    S.idx = S.rq ? hw_calloc(nr, sizeof *S.idx, err) : NULL;
+    S.ctrl = S.idx ? hw_calloc((size_t)W, sizeof *S.ctrl, err) : NULL;
+    S.got = S.ctrl ? hw_calloc((size_t)W, sizeof *S.got, err) : NULL;
     S.step = S.got ? hw_calloc((size_t)W, sizeof *S.step, err) : NULL;
-    int rc = S.step ? HW_OK : HW_ENOMEM;
+    S.pending = S.step ? hw_calloc((size_t)W, sizeof *S.pending, err) : NULL;
+    S.served = S.pending ? hw_calloc((size_t)W, sizeof *S.served, err) : NULL;
+    int rc = S.served ? HW_OK : HW_ENOMEM;
     if (rc == HW_OK) {
         for (size_t i = 0; i < (size_t)W * L->T; i++)
             S.req[i] = MPI_REQUEST_NULL;
+        for (size_t i = 0; i < nr; i++)
+            S.rq[i] = MPI_REQUEST_NULL;
         params_to_f32(nn, L, S.w, tmp);
         rc = server_loop(&S, cfg, ev, err);
     }
-    free(tmp), free(S.w), free(S.g), free(S.snap), free(S.req), free(S.got), free(S.step);
+    free(tmp), free(S.w), free(S.g), free(S.snap), free(S.req), free(S.rq), free(S.idx), free(S.ctrl);
+    free(S.got), free(S.step), free(S.pending), free(S.served);
     return rc;
 }
 
@@ -214,32 +280,37 @@ typedef struct worker {
 /* Tests every pending request: records observed pull arrivals and push
  * completions. One MPI_Testsome per direction (one progress-engine pass each):
  * an MPI_Test per tensor would poll the TCP transport 2·T times after every op
- * (~80,000 polls a step for an NB201 network, a third of its compute time). */
-static void progress(worker *w)
+ * (~80,000 polls a step for an NB201 network, a third of its compute time).
+ * Returns how many requests completed. */
+static int progress(worker *w)
 {
     double now = -1;
+    int done = 0;
     for (int dir = 0; dir < 2 && !w->fail; dir++) {
         int n = 0;
         if (MPI_Testsome(w->L->T, dir ? w->sreq : w->rreq, &n, w->idx, MPI_STATUSES_IGNORE) != MPI_SUCCESS) {
             w->fail = 1;
             break;
         }
-        for (int i = 0; n != MPI_UNDEFINED && i < n; i++) {
+        for (int i = 0; n != MPI_UNDEFINED && i < n; i++, done++) {
             int t = w->idx[i];
             if (now < 0)
                 now = hw_sgd_now_us();
             ev_add(w->ev, w->me + 1, dir ? 2 : 1, w->k, -1, t, dir ? w->t_push[t] : w->t_pull[t], now);
         }
     }
+    return done;
 }
 
-/* Waits for one request, testing all (so arrivals are recorded) and sleeping between tests. */
+/* Waits for one request, testing all (so arrivals are recorded) and idle between tests. */
 static void wait_for(worker *w, MPI_Request *r)
 {
+    int nap = w->cfg->poll_us;
     while (!w->fail && *r != MPI_REQUEST_NULL) {
-        progress(w);
+        if (progress(w))
+            nap = w->cfg->poll_us;
         if (*r != MPI_REQUEST_NULL)
-            pause_us(w->cfg->poll_us);
+            idle(&nap, w->cfg);
     }
 }
 
@@ -300,7 +371,8 @@ static double worker_step(worker *w, const hw_ps_data *d, int W, double *t_start
     const layout *L = w->L;
     int B = hw_nn_batch(w->nn), nb = (int)(((long)w->k * W + w->me) % d->n_batches);
     *t_start = hw_sgd_now_us();
-    if (MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_PULL, MPI_COMM_WORLD) != MPI_SUCCESS)
+    int pull = CTRL_PULL;
+    if (MPI_Send(&pull, 1, MPI_INT, 0, TAG_CTRL, MPI_COMM_WORLD) != MPI_SUCCESS)
         w->fail = 1;
     for (int t = 0; t < L->T && !w->fail; t++) {
         w->t_pull[t] = hw_sgd_now_us();
@@ -351,7 +423,8 @@ static int run_worker(hw_nn *nn, const hw_sgd_trace *m, const layout *L, int me,
             if (op_us)
                 memcpy(op_us + (size_t)k * n, w.op_us, (size_t)n * sizeof *op_us);
         }
-        if (w.fail || MPI_Send(NULL, 0, MPI_BYTE, 0, TAG_DONE, MPI_COMM_WORLD) != MPI_SUCCESS)
+        int fin = CTRL_DONE;
+        if (w.fail || MPI_Send(&fin, 1, MPI_INT, 0, TAG_CTRL, MPI_COMM_WORLD) != MPI_SUCCESS)
             rc = mpi_fail(err, "communication with the server");
     }
     free(w.recv), free(w.grad), free(w.tmp), free(w.rreq), free(w.sreq), free(w.t_pull), free(w.t_push);
@@ -360,6 +433,13 @@ static int run_worker(hw_nn *nn, const hw_sgd_trace *m, const layout *L, int me,
 }
 
 /* ---- both ------------------------------------------------------------------ */
+
+/* CPU time of this process (all its threads, user + system), µs. */
+static double cpu_us(void)
+{
+    struct timespec ts;
+    return clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts) ? 0 : ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
 
 /* Gathers the workers' (loss, start, end) and events, worker 1's op times, the
  * server's completion times, into res on rank 0. */
@@ -421,7 +501,8 @@ static int gather(int rank, int W, const hw_ps_cfg *cfg, int n_ops, const double
 
 void hw_ps_result_free(hw_ps_result *r)
 {
-    free(r->loss), free(r->t_start), free(r->t_end), free(r->t_applied), free(r->op_us), free(r->ev);
+    free(r->loss), free(r->t_start), free(r->t_end), free(r->t_applied), free(r->op_us), free(r->cpu_frac);
+    free(r->ev);
     memset(r, 0, sizeof *r);
 }
 
@@ -434,7 +515,8 @@ static int alloc_result(hw_ps_result *r, int W, int S, int n_ops, hw_err *err)
     r->t_end = r->t_start ? hw_calloc(n, sizeof *r->t_end, err) : NULL;
     r->t_applied = r->t_end ? hw_calloc(n, sizeof *r->t_applied, err) : NULL;
     r->op_us = r->t_applied ? hw_calloc((size_t)S * n_ops, sizeof *r->op_us, err) : NULL;
-    return r->op_us ? HW_OK : HW_ENOMEM;
+    r->cpu_frac = r->op_us ? hw_calloc((size_t)W + 1, sizeof *r->cpu_frac, err) : NULL;
+    return r->cpu_frac ? HW_OK : HW_ENOMEM;
 }
 
 int hw_ps_run(hw_nn *nn, const hw_sgd_trace *model, const hw_ps_cfg *cfg, const hw_ps_data *data,
@@ -457,10 +539,15 @@ int hw_ps_run(hw_nn *nn, const hw_sgd_trace *model, const hw_ps_cfg *cfg, const 
     MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     if (all_ok) {
         MPI_Barrier(MPI_COMM_WORLD);
+        double wall0 = hw_sgd_now_us(), cpu0 = cpu_us();
         if (rank == 0)
             rc = run_server(nn, &L, W, cfg, applied, &ev, err);
         else
             rc = run_worker(nn, model, &L, rank - 1, W, cfg, data, mine, op_us, &ev, err);
+        double frac = (cpu_us() - cpu0) / (hw_sgd_now_us() - wall0);
+        if (rc == HW_OK && MPI_Gather(&frac, 1, MPI_DOUBLE, res->cpu_frac, 1, MPI_DOUBLE, 0, MPI_COMM_WORLD) !=
+                               MPI_SUCCESS)
+            rc = mpi_fail(err, "gather of the CPU times");
         /* a failed rank has left its loop: the caller must MPI_Abort, the others would wait forever */
         if (rc == HW_OK)
             rc = gather(rank, W, cfg, n, mine, op_us, applied, &ev, res, err);

@@ -25,12 +25,13 @@ typedef struct {
     int steps_done;
     int started;            /* 0 until its start time (stagger) */
     int running;            /* op index, or -1 */
-    double run_t0, run_end;
+    double run_t0, run_end, run_rem; /* start, end at the current speed, work left (µs at full speed) */
     int *wait;              /* per op: unfinished deps + tensors still to arrive */
     int *heap, n_heap;      /* ready ops, min-heap */
     int ops_done, applied;
     char *grad_ready;       /* per tensor */
     int next[2];            /* next message (index into the order) per direction */
+    double burst_t0[2];     /* when this step's first message of each direction started */
     flow fl[2];
     fifo dl[2];             /* deliveries: pulls to the worker, pushes to the server */
     double *ends;           /* end of each step, warmup + steps of them */
@@ -48,7 +49,9 @@ typedef struct {
     /* server */
     int *q_w, *q_k, q_head, q_n, q_cap;
     int busy_w, busy_k;
-    double busy_t0, busy_end;
+    double busy_t0, busy_end, busy_rem;
+    double speed;           /* of ops and applies (CPU sharing; 1 without) */
+    double op_time, op_work, snap_op_time, snap_op_work; /* running-op time and work done at `speed` */
     double now, carried[2], busy_time;
     double snap_carried[2], snap_busy, t_a;
     int warm_left;          /* workers still in warmup */
@@ -151,6 +154,8 @@ static void step_finished(sim *s, int i)
             s->snap_carried[0] = s->carried[0];
             s->snap_carried[1] = s->carried[1];
             s->snap_busy = s->busy_time;
+            s->snap_op_time = s->op_time;
+            s->snap_op_work = s->op_work;
         }
         if (w->steps_done + 1 == s->total)
             s->unfinished--;
@@ -193,7 +198,8 @@ static int settle_worker(sim *s, int i)
     if (w->running < 0 && w->n_heap) {
         w->running = heap_pop(w);
         w->run_t0 = s->now;
-        w->run_end = s->now + t->ops[w->running].dur_us;
+        w->run_rem = t->ops[w->running].dur_us;
+        w->run_end = s->now + w->run_rem; /* at full speed; set_rates rescales it under CPU sharing */
         changed = 1;
     }
     for (int d = PULL; d <= PUSH; d++) {
@@ -203,7 +209,8 @@ static int settle_worker(sim *s, int i)
         int k = s->order[d][w->next[d]];
         if (d == PUSH && !w->grad_ready[k])
             continue;
-        w->next[d]++;
+        if (!w->next[d]++)
+            w->burst_t0[d] = s->now;
         *fl = (flow){1, k, (double)t->tensors[k].bytes, 0, s->now};
         changed = 1;
     }
@@ -229,7 +236,8 @@ static int settle_server(sim *s)
         s->q_head = (s->q_head + 1) % s->q_cap;
         s->q_n--;
         s->busy_t0 = s->now;
-        s->busy_end = s->now + s->t->msg_overhead_us + (double)s->t->tensors[s->busy_k].bytes * s->t->apply_us_per_byte;
+        s->busy_rem = s->t->msg_overhead_us + (double)s->t->tensors[s->busy_k].bytes * s->t->apply_us_per_byte;
+        s->busy_end = s->now + s->busy_rem;
         changed = 1;
     }
     return changed;
@@ -246,17 +254,52 @@ static void settle(sim *s)
 }
 
 /* Max-min fair share of the server link: every flow of a direction gets
- * min(bw_worker, bw_server / n). */
+ * min(bw_worker, bw_server / n). With CPU sharing, then the speed of ops and
+ * applies (hwnas/sgd_sim.h) and their end times at that speed. */
 static void set_rates(sim *s)
 {
+    double net = 0;
     for (int d = PULL; d <= PUSH; d++) {
         int n = 0;
         for (int i = 0; i < s->W; i++)
             n += s->w[i].fl[d].active;
+        if (s->c->share == HW_SGD_SHARE_FCFS) {
+            /* strict priority by the start of the step's transfer, then worker id */
+            double left = s->c->net.bw_server;
+            for (int i = 0; i < s->W; i++)
+                s->w[i].fl[d].rate = 0;
+            for (int k = 0; k < n; k++) {
+                int best = -1;
+                for (int i = 0; i < s->W; i++)
+                    if (s->w[i].fl[d].active && s->w[i].fl[d].rate == 0 &&
+                        (best < 0 || s->w[i].burst_t0[d] < s->w[best].burst_t0[d]))
+                        best = i;
+                double r = fmin(s->c->net.bw_worker, left);
+                s->w[best].fl[d].rate = r > 0 ? r : -1; /* -1: waiting (marked as allocated) */
+                left -= r;
+            }
+            for (int i = 0; i < s->W; i++)
+                if (s->w[i].fl[d].rate < 0)
+                    s->w[i].fl[d].rate = 0;
+            net += s->c->net.bw_server - left;
+            continue;
+        }
         double r = fmin(s->c->net.bw_worker, s->c->net.bw_server / (n ? n : 1));
         for (int i = 0; i < s->W; i++)
             s->w[i].fl[d].rate = r;
+        net += n * r;
     }
+    if (s->c->cores < 1)
+        return;
+    double demand = net * s->c->net_cpu_us_per_byte + (s->busy_w >= 0);
+    for (int i = 0; i < s->W; i++)
+        demand += s->w[i].running >= 0;
+    s->speed = demand > s->c->cores ? s->c->cores / demand : 1;
+    for (int i = 0; i < s->W; i++)
+        if (s->w[i].running >= 0)
+            s->w[i].run_end = s->now + s->w[i].run_rem / s->speed;
+    if (s->busy_w >= 0)
+        s->busy_end = s->now + s->busy_rem / s->speed;
 }
 
 static double next_time(const sim *s)
@@ -269,8 +312,8 @@ static double next_time(const sim *s)
         if (w->running >= 0)
             t = fmin(t, w->run_end);
         for (int d = PULL; d <= PUSH; d++) {
-            if (w->fl[d].active)
-                t = fmin(t, s->now + w->fl[d].rem / w->fl[d].rate);
+            if (w->fl[d].active && (w->fl[d].rate > 0 || w->fl[d].rem <= 0))
+                t = fmin(t, w->fl[d].rem <= 0 ? s->now : s->now + w->fl[d].rem / w->fl[d].rate);
             if (w->dl[d].n)
                 t = fmin(t, w->dl[d].t[w->dl[d].head]);
         }
@@ -291,7 +334,7 @@ static void advance(sim *s, double t1)
             if (!fl->active)
                 continue;
             double bytes = (double)s->t->tensors[fl->tensor].bytes;
-            int done = s->now + fl->rem / fl->rate <= t1;
+            int done = fl->rem <= 0 || (fl->rate > 0 && s->now + fl->rem / fl->rate <= t1);
             double moved = done ? fl->rem : fl->rate * dt;
             s->carried[d] += moved;
             fl->rem -= moved;
@@ -302,8 +345,18 @@ static void advance(sim *s, double t1)
             }
         }
     }
-    if (s->busy_w >= 0)
+    for (int i = 0; i < s->W; i++) {
+        worker *w = &s->w[i];
+        if (w->running < 0)
+            continue;
+        s->op_time += dt;
+        s->op_work += s->speed * dt;
+        w->run_rem = w->run_end <= t1 ? 0 : w->run_rem - s->speed * dt;
+    }
+    if (s->busy_w >= 0) {
         s->busy_time += fmin(t1, s->busy_end) - fmax(s->now, s->busy_t0);
+        s->busy_rem = s->busy_end <= t1 ? 0 : s->busy_rem - s->speed * dt;
+    }
     s->now = t1;
 }
 
@@ -325,6 +378,12 @@ static int check_cfg(const hw_sgd_sim_cfg *c, hw_err *err)
     if (!(isfinite(n->lat_server_us) && n->lat_server_us >= 0) || !(isfinite(n->lat_worker_us) && n->lat_worker_us >= 0))
         return hw_errf(err, HW_EINPUT, "latency: server %g, worker %g us; both must be finite and >= 0",
                        n->lat_server_us, n->lat_worker_us);
+    if ((unsigned)c->share > HW_SGD_SHARE_FCFS)
+        return hw_errf(err, HW_EINPUT, "share: unknown sharing model; use fair or fcfs");
+    if (c->cores < 0 || c->cores > 1000000)
+        return hw_errf(err, HW_EINPUT, "cores: %d is not in [0, 1000000]; 0 = a node per rank", c->cores);
+    if (!(isfinite(c->net_cpu_us_per_byte) && c->net_cpu_us_per_byte >= 0))
+        return hw_errf(err, HW_EINPUT, "net_cpu: %g us/byte is not finite and >= 0", c->net_cpu_us_per_byte);
     if ((unsigned)c->pull > HW_SGD_RANDOM || (unsigned)c->push > HW_SGD_RANDOM)
         return hw_errf(err, HW_EINPUT, "policy: unknown; use layer, reverse, largest or random");
     return HW_OK;
@@ -464,6 +523,8 @@ static int summarise(sim *s, hw_sgd_sim_result *r)
     r->util_up = win > 0 ? (s->carried[PUSH] - s->snap_carried[PUSH]) / (c->net.bw_server * win) : 0;
     r->server_busy = win > 0 ? (s->busy_time - s->snap_busy) / win : 0;
     r->t_end_us = s->now;
+    double ot = s->op_time - s->snap_op_time;
+    r->cpu_speed = ot > 0 ? (s->op_work - s->snap_op_work) / ot : 1;
     return HW_OK;
 }
 
@@ -482,6 +543,7 @@ int hw_sgd_simulate(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, hw_sgd_sim_r
     s.n_ops = t->n_ops;
     s.T = t->n_tensors;
     s.busy_w = -1;
+    s.speed = 1;
     s.warm_left = c->warmup ? s.W : 0;
     s.unfinished = s.W;
     rc = setup(&s);
@@ -515,4 +577,16 @@ void hw_sgd_sim_result_free(hw_sgd_sim_result *r)
     free(r->ev);
     r->ev = NULL;
     r->n_ev = 0;
+}
+
+int hw_sgd_auto_stagger(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int W, double *stagger_us, hw_err *err)
+{
+    hw_sgd_sim_cfg one = *c;
+    hw_sgd_sim_result r;
+    one.workers = 1, one.record = 0, one.stagger_us = 0;
+    int rc = hw_sgd_simulate(t, &one, &r, err);
+    if (rc == HW_OK)
+        *stagger_us = r.step_us / (W > 0 ? W : 1);
+    hw_sgd_sim_result_free(&r);
+    return rc;
 }

@@ -13,9 +13,9 @@ TINY=$REPO/tests/data/sgd_tiny.json
 # push "reverse": step 1170 us -> 854.701 steps/s, 5000 / 11700 = 0.427350.
 net="--bw-server 80Mbit --bw-worker 80Mbit/s --latency-us 10 --warmup 1 --steps 3 --stagger-us 0"
 got=$("$HWNAS" sgd-predict "$TINY" --workers 1 $net --policy layer | tail -n 1)
-[ "$got" = "1,729.927,1370.000,1370.000,0.364964,0.364964,0.000000" ] || fail "push layer: $got"
+[ "$got" = "1,729.927,1370.000,1370.000,0.364964,0.364964,0.000000,1.000000" ] || fail "push layer: $got"
 got=$("$HWNAS" sgd-predict "$TINY" --workers 1 $net --pull-policy layer --push-policy reverse | tail -n 1)
-[ "$got" = "1,854.701,1170.000,1170.000,0.427350,0.427350,0.000000" ] || fail "push reverse: $got"
+[ "$got" = "1,854.701,1170.000,1170.000,0.427350,0.427350,0.000000,1.000000" ] || fail "push reverse: $got"
 echo "ok: one worker, push layer 1370 us, push reverse 1170 us"
 
 # A trace from another machine, edited by hand: other host and CPU, every
@@ -75,4 +75,7 @@ expect_error 2 "either a trace file or --arch" -- "$HWNAS" sgd-predict
 expect_error 2 "--arch: 'conv' is not an NB201 arch" -- "$HWNAS" sgd-predict --arch conv
 expect_error 2 "--trace-workers: 9 is not among --workers" -- \
     "$HWNAS" sgd-predict "$TINY" --workers 1..4 --trace-out "$TMP/x.json" --trace-workers 9
+expect_error 2 "--share: 'lifo' is not a sharing model" -- "$HWNAS" sgd-predict "$TINY" --share lifo
+expect_error 2 "--cores: '-1' is not a whole number >= 0" -- "$HWNAS" sgd-predict "$TINY" --cores -1
+expect_error 2 "--net-cpu-ns-per-byte: 'x' is not a number" -- "$HWNAS" sgd-predict "$TINY" --net-cpu-ns-per-byte x
 expect_error 2 "unknown option '--bogus'" -- "$HWNAS" sgd-predict "$TINY" --bogus 1

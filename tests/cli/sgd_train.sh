@@ -13,7 +13,7 @@ awk -F, '$1 == 1 && $2 ~ /^[0-9]+$/ { loss[$2] = $3; n++ }
          END { m = (loss[n-1] + loss[n-2] + loss[n-3]) / 3
                printf "first loss %.4f, mean of the last 3 %.4f\n", loss[0], m
                exit !(n == 10 && m < loss[0]) }' "$TMP/train.txt" || fail "the loss did not decrease: $(cat "$TMP/train.txt")"
-grep -q -E '^result workers=1 policy=layer push_policy=reverse throughput=[0-9.]+ step_ms=[0-9.]+$' "$TMP/train.txt" ||
+grep -q -E '^result workers=1 policy=layer push_policy=reverse throughput=[0-9.]+ step_ms=[0-9.]+ cpu=[0-9.]+,[0-9.]+$' "$TMP/train.txt" ||
     fail "no result line: $(tail -3 "$TMP/train.txt")"
 awk '/^result/ { split($5, a, "="); exit !(a[2] > 0) }' "$TMP/train.txt" || fail "throughput not > 0"
 for k in traceEvents '"hwnas"' '"ph":"X"' '"pid":0' '"pid":1'; do

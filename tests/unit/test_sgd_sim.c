@@ -31,7 +31,7 @@ static void build(hw_sgd_trace *t, const op_spec *o, int n_ops, const tensor_spe
 static hw_sgd_sim_cfg cfg(int W, hw_sgd_policy pull, hw_sgd_policy push, double bw_s, double bw_w, double lat_s,
                           double lat_w)
 {
-    return (hw_sgd_sim_cfg){W, 1, 3, pull, push, 1, {bw_s, bw_w, lat_s, lat_w}, 0, 0};
+    return (hw_sgd_sim_cfg){W, 1, 3, pull, push, 1, {bw_s, bw_w, lat_s, lat_w}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR};
 }
 
 static hw_sgd_sim_result run(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c)
@@ -334,10 +334,103 @@ static void test_synth_nb201(void **state)
     }
 }
 
+/* CPU sharing (cores >= 1). one_layer, two workers in lockstep (stagger 0),
+ * links 10 B/µs, no latency: pulls shared 0..200; with ONE core both F ops
+ * run at speed 1/2: 200..400, both B 400..600; pushes shared 600..800: step
+ * 800 µs (600 with 2 cores or without CPU sharing, 400 alone on one core). */
+static void test_cpu_sharing(void **state)
+{
+    (void)state;
+    hw_sgd_trace t;
+    one_layer(&t, 0);
+    struct { int W, cores; double step; } cases[] = {{2, 1, 800}, {2, 2, 600}, {2, 0, 600}, {1, 1, 400}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hw_sgd_sim_cfg c = cfg(cases[i].W, HW_SGD_LAYER, HW_SGD_LAYER, 10, 10, 0, 0);
+        c.cores = cases[i].cores;
+        hw_sgd_sim_result r = run(&t, &c);
+        if (r.step_us != cases[i].step || r.step_us_max != cases[i].step)
+            fail_msg("case %zu: step %.17g us, expected %g", i, r.step_us, cases[i].step);
+        assert_close(r.cpu_speed, cases[i].step == 800 ? 0.5 : 1, 1e-12);
+    }
+    hw_sgd_trace_free(&t);
+}
+
+/* Network-stack CPU: F0 (100) -> F1 (100) -> B2 (100); t0 (1000 B) read by
+ * F0, t1 (1000 B) by F1, both gradients after B2; one worker, links 10 B/µs,
+ * no latency, pull layer, push reverse. Without CPU cost: pulls 0..100,
+ * 100..200; F0 100..200, F1 200..300, B2 300..400; pushes 400..500,
+ * 500..600: step 600. With 0.1 µs of CPU per byte on ONE core: while t1 is
+ * pulled (100..200) the flow takes 10 x 0.1 = 1 core and F0 another: speed
+ * 1/2, F0 does 50 µs of work by 200 and the rest 200..250; F1 250..350, B2
+ * 350..450; pushes 450..550, 550..650 (no op runs then): step 650. With two
+ * cores the demand 2 fits: 600. */
+static void test_net_cpu(void **state)
+{
+    (void)state;
+    hw_sgd_trace t;
+    op_spec o[3] = {{"F0", HW_SGD_FWD, 100, 0, {0}}, {"F1", HW_SGD_FWD, 100, 1, {0}},
+                    {"B2", HW_SGD_BWD, 100, 1, {1}}};
+    tensor_spec x[2] = {{1000, 0, 2}, {1000, 1, 2}};
+    build(&t, o, 3, x, 2);
+    struct { int cores; double kappa, step; } cases[] = {{0, 0.1, 600}, {1, 0, 600}, {1, 0.1, 650}, {2, 0.1, 600}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        hw_sgd_sim_cfg c = cfg(1, HW_SGD_LAYER, HW_SGD_REVERSE, 10, 10, 0, 0);
+        c.cores = cases[i].cores;
+        c.net_cpu_us_per_byte = cases[i].kappa;
+        hw_sgd_sim_result r = run(&t, &c);
+        if (r.step_us != cases[i].step)
+            fail_msg("case %zu: step %.17g us, expected %g", i, r.step_us, cases[i].step);
+    }
+    hw_sgd_trace_free(&t);
+}
+
+/* Sharing models. one_layer, two workers, worker 2 starts 50 µs later, links
+ * 10 B/µs, no latency. fair: worker 1's pull alone 0..50 (500 B), then both at
+ * 5 B/µs: worker 1's ends at 150, worker 2's has 500 B left at 150, alone:
+ * 150..200. fcfs: worker 1's pull began first and keeps the link: 0..100;
+ * worker 2 waits, then 100..200. */
+static void test_share_models(void **state)
+{
+    (void)state;
+    hw_sgd_trace t;
+    one_layer(&t, 0);
+    for (int fcfs = 0; fcfs <= 1; fcfs++) {
+        hw_sgd_sim_cfg c = cfg(2, HW_SGD_LAYER, HW_SGD_LAYER, 10, 10, 0, 0);
+        c.share = fcfs ? HW_SGD_SHARE_FCFS : HW_SGD_SHARE_FAIR;
+        c.stagger_us = 50;
+        c.record = 1;
+        hw_sgd_sim_result r = run(&t, &c);
+        double end[2] = {-1, -1};
+        for (size_t i = 0; i < r.n_ev; i++)
+            if (r.ev[i].tid == 1 && r.ev[i].step == 0)
+                end[r.ev[i].pid - 1] = r.ev[i].ts_us + r.ev[i].dur_us;
+        if (end[0] != (fcfs ? 100 : 150) || end[1] != 200)
+            fail_msg("%s: pulls end at %g and %g", fcfs ? "fcfs" : "fair", end[0], end[1]);
+        hw_sgd_sim_result_free(&r);
+    }
+    hw_sgd_trace_free(&t);
+}
+
+/* Auto stagger: the single-worker step of one_layer is 400 µs; 4 workers: 100. */
+static void test_auto_stagger(void **state)
+{
+    (void)state;
+    hw_sgd_trace t;
+    hw_err err = {0};
+    one_layer(&t, 0);
+    hw_sgd_sim_cfg c = cfg(4, HW_SGD_LAYER, HW_SGD_LAYER, 10, 10, 0, 0);
+    double st = -1;
+    assert_int_equal(hw_sgd_auto_stagger(&t, &c, 4, &st, &err), 0);
+    assert_true(st == 100);
+    hw_sgd_trace_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_worker_policies), cmocka_unit_test(test_events),
+        cmocka_unit_test(test_cpu_sharing),         cmocka_unit_test(test_net_cpu),
+        cmocka_unit_test(test_share_models),        cmocka_unit_test(test_auto_stagger),
         cmocka_unit_test(test_two_workers_share),   cmocka_unit_test(test_two_workers_drift),
         cmocka_unit_test(test_out_of_order),        cmocka_unit_test(test_saturation),
         cmocka_unit_test(test_bad_config),          cmocka_unit_test(test_deterministic),        cmocka_unit_test(test_synth_nb201),
