@@ -97,9 +97,10 @@ typedef struct hw_sgd_sim_result {
  * A step that takes no time at all is an error (infinite throughput). */
 int hw_sgd_simulate(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, hw_sgd_sim_result *r, hw_err *err);
 void hw_sgd_sim_result_free(hw_sgd_sim_result *r);
-/* The stagger that spreads W workers evenly over one step: the simulated
- * single-worker step time of c (c with workers = 1, no recording) / W. */
-int hw_sgd_auto_stagger(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int W, double *stagger_us, hw_err *err);
+/* The simulated step time of one worker alone under c (c with workers = 1,
+ * no recording). The auto stagger, which spreads W workers evenly over one
+ * step, is this / W. */
+int hw_sgd_single_step_us(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, double *step_us, hw_err *err);
 
 /* Network description strings (src/sgd/units.c), strict, returning 0 or -1:
  * a bandwidth per second: a number > 0 directly followed by bit, kbit, Mbit,

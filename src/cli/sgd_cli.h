@@ -32,6 +32,9 @@ int sgd_parse(const char *cmd, int train, int argc, char **argv, sgd_opts *o, hw
 int sgd_net(const sgd_opts *o, hw_nn **nn, hw_err *err);
 /* o->batches batches (0: as many as the file holds) from the CIFAR-10 file. */
 int sgd_data(sgd_opts *o, hw_batches *b, hw_err *err);
+/* What both commands start from: sgd_data, sgd_net, then the network's
+ * model (hw_sgd_model: ops, tensors), stopping at the first error. */
+int sgd_prepare(sgd_opts *o, hw_batches *b, hw_nn **nn, hw_sgd_trace *model, hw_err *err);
 /* Metadata of this host (name, CPU model, OpenBLAS core, date now). */
 void sgd_meta(const sgd_opts *o, hw_sgd_meta *m);
 

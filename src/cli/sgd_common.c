@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "hwnas/cli.h"
+#include "hwnas/sgd_profile.h"
 #include "sgd_cli.h"
 
 char *openblas_get_corename(void);
@@ -135,6 +136,16 @@ int sgd_data(sgd_opts *o, hw_batches *b, hw_err *err)
     else
         rc = hw_cifar_batches(&c, o->batch, o->batches, o->seed, b, err);
     hw_cifar_free(&c);
+    return rc;
+}
+
+int sgd_prepare(sgd_opts *o, hw_batches *b, hw_nn **nn, hw_sgd_trace *model, hw_err *err)
+{
+    int rc = sgd_data(o, b, err);
+    if (rc == HW_OK)
+        rc = sgd_net(o, nn, err);
+    if (rc == HW_OK)
+        rc = hw_sgd_model(*nn, model, err);
     return rc;
 }
 

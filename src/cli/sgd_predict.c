@@ -190,16 +190,16 @@ static void prediction_json(const predict_args *a, const hw_sgd_sim_result *r, c
 
 static int predict(predict_args *a, const hw_sgd_trace *t, hw_err *err)
 {
-    int rc = 0;
+    double step1 = 0; /* auto stagger: the single-worker step / W */
+    int rc = a->stagger >= 0 ? 0 : hw_sgd_single_step_us(t, &a->sim, &step1, err);
+    if (rc)
+        return rc;
     puts("workers,steps_per_s,step_us,step_us_max,util_down,util_up,server_busy,cpu_speed");
     for (int k = 0; !rc && k < a->n_workers; k++) {
         hw_sgd_sim_result r;
         hw_sgd_sim_cfg c = a->sim;
         c.workers = a->workers[k];
-        if (a->stagger >= 0)
-            c.stagger_us = a->stagger;
-        else if ((rc = hw_sgd_auto_stagger(t, &c, c.workers, &c.stagger_us, err)))
-            break;
+        c.stagger_us = a->stagger >= 0 ? a->stagger : step1 / c.workers;
         c.record = a->trace_out && c.workers == a->trace_workers;
         if ((rc = hw_sgd_simulate(t, &c, &r, err)))
             break;

@@ -70,11 +70,7 @@ int hw_cmd_sgd_trace(int argc, char **argv)
     hw_sgd_trace t = {0};
     int rc = sgd_parse("sgd-trace", 0, argc, argv, &o, &err);
     if (rc == HW_OK)
-        rc = sgd_data(&o, &b, &err);
-    if (rc == HW_OK)
-        rc = sgd_net(&o, &nn, &err);
-    if (rc == HW_OK)
-        rc = hw_sgd_model(nn, &t, &err);
+        rc = sgd_prepare(&o, &b, &nn, &t, &err);
     if (rc == HW_OK) {
         sgd_meta(&o, &t.meta);
         rc = profile(&o, nn, &b, &t, &err);

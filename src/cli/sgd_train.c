@@ -114,11 +114,7 @@ int hw_cmd_sgd_train(int argc, char **argv)
         rc = hw_errf(&err, HW_EINPUT, "hwnas sgd-train: %d MPI rank(s); it needs 1 server + at least 1 worker: "
                      "run it as mpirun -np W+1 (e.g. scripts/mpirun.sh 3 bin/hwnas sgd-train ...)", size);
     if (rc == HW_OK)
-        rc = sgd_data(&o, &b, &err);
-    if (rc == HW_OK)
-        rc = sgd_net(&o, &nn, &err);
-    if (rc == HW_OK)
-        rc = hw_sgd_model(nn, &model, &err);
+        rc = sgd_prepare(&o, &b, &nn, &model, &err);
     int worst = rc;
     MPI_Allreduce(&rc, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
     if (worst == HW_OK) {

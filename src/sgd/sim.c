@@ -264,24 +264,21 @@ static void set_rates(sim *s)
         for (int i = 0; i < s->W; i++)
             n += s->w[i].fl[d].active;
         if (s->c->share == HW_SGD_SHARE_FCFS) {
-            /* strict priority by the start of the step's transfer, then worker id */
-            double left = s->c->net.bw_server;
-            for (int i = 0; i < s->W; i++)
-                s->w[i].fl[d].rate = 0;
-            for (int k = 0; k < n; k++) {
-                int best = -1;
-                for (int i = 0; i < s->W; i++)
-                    if (s->w[i].fl[d].active && s->w[i].fl[d].rate == 0 &&
-                        (best < 0 || s->w[i].burst_t0[d] < s->w[best].burst_t0[d]))
-                        best = i;
-                double r = fmin(s->c->net.bw_worker, left);
-                s->w[best].fl[d].rate = r > 0 ? r : -1; /* -1: waiting (marked as allocated) */
-                left -= r;
+            /* strict priority by (start of the step's transfer, worker id): each
+             * earlier flow takes min(bw_worker, what is left), so the flow with r
+             * earlier ones gets min(bw_worker, bw_server - r * bw_worker), >= 0 */
+            const double bw = s->c->net.bw_worker;
+            for (int i = 0; i < s->W; i++) {
+                worker *w = &s->w[i];
+                if (!w->fl[d].active)
+                    continue;
+                int r = 0;
+                for (int j = 0; j < s->W; j++)
+                    r += s->w[j].fl[d].active && (s->w[j].burst_t0[d] < w->burst_t0[d] ||
+                                                  (s->w[j].burst_t0[d] == w->burst_t0[d] && j < i));
+                w->fl[d].rate = fmin(bw, fmax(0, s->c->net.bw_server - r * bw));
+                net += w->fl[d].rate;
             }
-            for (int i = 0; i < s->W; i++)
-                if (s->w[i].fl[d].rate < 0)
-                    s->w[i].fl[d].rate = 0;
-            net += s->c->net.bw_server - left;
             continue;
         }
         double r = fmin(s->c->net.bw_worker, s->c->net.bw_server / (n ? n : 1));
@@ -579,14 +576,14 @@ void hw_sgd_sim_result_free(hw_sgd_sim_result *r)
     r->n_ev = 0;
 }
 
-int hw_sgd_auto_stagger(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int W, double *stagger_us, hw_err *err)
+int hw_sgd_single_step_us(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, double *step_us, hw_err *err)
 {
     hw_sgd_sim_cfg one = *c;
     hw_sgd_sim_result r;
     one.workers = 1, one.record = 0, one.stagger_us = 0;
     int rc = hw_sgd_simulate(t, &one, &r, err);
     if (rc == HW_OK)
-        *stagger_us = r.step_us / (W > 0 ? W : 1);
+        *step_us = r.step_us;
     hw_sgd_sim_result_free(&r);
     return rc;
 }
