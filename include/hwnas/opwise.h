@@ -1,6 +1,12 @@
 /* hwnas/opwise.h - operation-wise latency predictor of an NB201 network on
  * one device (methods.md §4): end-to-end latency =
- *     scale · Σ_u count_u(arch) · unit_ms[u] + overhead_ms.
+ *     Σ_fixed unit_ms + Σ_k kind_scale[k] · T_k(arch) + kind_overhead_ms,
+ * T_k = Σ over the edge units of op kind k (skip, conv 1x1, conv 3x3, pool)
+ * of count_u(arch) · unit_ms[u]: each kind's own fusion gap (a network runs
+ * small ops from memory, large ones nearly as alone). The one-scale form
+ *     scale · Σ_u count_u(arch) · unit_ms[u] + overhead_ms
+ * is fitted too (the characterisation) and used when too few archs were
+ * measured end to end for the per-kind fit (< HW_OPW_KIND_MIN_FIT).
  * Units are the network's operations at their fixed shapes: the stem, the two
  * ResBlocks, the head, and each edge op (skip, conv 1x1, conv 3x3, avg pool;
  * `none` costs nothing) in each of the 3 stages. Every NB201 shape is fixed by
@@ -21,13 +27,16 @@
 /* 0 stem, 1 ResBlock 1, 2 ResBlock 2, 3 head, then 4 + 4·stage + k for the
  * edge op k of HW_OPW_EDGE_OPS[k] (skip, conv1x1, conv3x3, pool) at stage 0..2. */
 #define HW_OPW_UNITS 16
-#define HW_OPW_FORMAT 1   /* predictor file format version */
+#define HW_OPW_FORMAT 2   /* predictor file format version */
+#define HW_OPW_KINDS 4    /* edge-op kinds of the per-kind fit, in HW_OPW_EDGE_OPS order */
+#define HW_OPW_KIND_MIN_FIT 12 /* end-to-end archs needed for the per-kind fit (5 coefficients) */
 #define HW_OPW_ENGINE 1   /* inference engine version: bump when kernels change timings */
 #define HW_OPW_MAX_FIT 64
 #define HW_OPW_MAX_AGE_DAYS 180 /* a predictor file older than this draws a warning */
 
 extern const int HW_OPW_EDGE_OPS[4];
 const char *hw_opw_unit_name(int u);              /* "stem", "s1_conv3x3", ... */
+const char *hw_opw_kind_name(int k);              /* "skip", "conv1x1", "conv3x3", "pool3x3" */
 int hw_opw_edge_unit(int stage, int op);          /* unit of an edge op, -1 for none */
 
 /* How many times each unit runs in arch's network (net->cells cells a stage). */
@@ -40,12 +49,15 @@ typedef struct hw_opw_model {
     char device[64];          /* e.g. host_1t */
     int threads;
     double unit_ms[HW_OPW_UNITS];
-    double scale, overhead_ms;
+    double scale, overhead_ms;           /* one-scale fit */
+    double kind_scale[HW_OPW_KINDS];     /* per-kind fit (the prediction) */
+    double kind_overhead_ms;
     int n_fit;                /* end-to-end archs of the overhead fit */
     uint32_t fit_key[HW_OPW_MAX_FIT];
     double fit_ms[HW_OPW_MAX_FIT];
     int measurements;         /* unit + end-to-end measurements taken */
     double seconds;           /* wall time of the profiling */
+    double canary_ms;         /* the drift guard's canary arch at its fastest while profiling (0: unknown) */
     /* provenance (file): */
     char cpu[128], blas_core[64], date[32];
     int format, engine;
@@ -57,7 +69,9 @@ double hw_opw_predict(const hw_opw_model *m, const hw_nb201_arch *a, const hw_nb
 /* Relative least squares (weights 1/y², the RMSPE objective) for scale and
  * overhead_ms from m->fit_key/fit_ms (n_fit >= 2 with distinct op sums; with
  * one arch, or all sums equal: scale 1 and the weighted mean residual as the
- * overhead). Fit times must be > 0. */
+ * overhead), then, the same way, kind_scale and kind_overhead_ms (with fewer
+ * than HW_OPW_KIND_MIN_FIT archs: the one-scale fit in per-kind form).
+ * Fit times must be > 0. */
 int hw_opw_fit_overhead(hw_opw_model *m, const hw_nb201_net *net, hw_err *err);
 
 typedef struct hw_opw_dev {
@@ -79,7 +93,8 @@ int hw_opw_profile(const hw_opw_dev *dev, const hw_nb201_net *net, int n_fit, ui
                    hw_err *err);
 
 /* Predictor files: text, one "key value" a line; `device NAME` starts a
- * device's block (threads, measurements, seconds, scale, overhead_ms, 16
+ * device's block (threads, measurements, seconds, scale, overhead_ms, 4
+ * `kind_scale KIND S` lines, kind_overhead_ms, an optional canary_ms, 16
  * `unit NAME MS` lines, `fit KEY MS` lines, `end`). The header carries format,
  * engine, cpu, blas_core and date (UTC, ISO 8601). */
 int hw_opw_save(const char *path, const hw_opw_model *m, int n, hw_err *err);

@@ -19,6 +19,7 @@ typedef struct prof_opts {
     double max_spread, max_noisy, min_sample_ms;
     double max_drift; /* drift guard: canary slower than (1 + max_drift) x its best re-times the block */
     int drift_block;  /* archs between two canary timings (0: no drift guard) */
+    double drift_wait; /* seconds a drifted block waits for the canary to recover before its re-timing */
 } prof_opts;
 
 /* The selected archs: NB201 keys and benchmark indices, in selection order. */
@@ -45,11 +46,16 @@ hw_host_opts prof_host_opts(const prof_opts *o, int threads);
  * Drift guard (slow changes of machine speed that a measurement's own spread
  * cannot show, e.g. a shared core stolen for minutes): a fixed canary arch is
  * timed before the first block of drift_block archs and after each block; a
- * block whose closing canary is slower than (1 + max_drift) x the fastest
- * canary so far is timed again, up to `retries` times, and otherwise counts as
- * noisy (every arch in it). */
-int prof_measure(const prof_opts *o, int threads, const prof_archs *a, double *ms, size_t *n_noisy, hw_err *err);
+ * block whose closing canary is slower than (1 + max_drift) x the reference
+ * (the fastest canary so far, and ref_ms when > 0: the canary stored in a
+ * predictor file, so a run that starts in a slow phase sees it) waits up to
+ * drift_wait seconds for the canary to come back within that bound, then is
+ * timed again, up to `retries` times, and otherwise counts as noisy (every
+ * arch in it). */
+int prof_measure(const prof_opts *o, int threads, const prof_archs *a, double ref_ms, double *ms, size_t *n_noisy,
+                 hw_err *err);
 
+void prof_sleep_s(double s);
 /* The drift guard's canary arch (all four op kinds, ~1.5 ms at 1 thread here). */
 void prof_canary_arch(hw_nb201_arch *a);
 

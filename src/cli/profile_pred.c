@@ -53,8 +53,12 @@ static int dev_arch(void *ctx, const hw_nb201_arch *a, double *ms, hw_err *err)
  * gap between the isolated ops' sum and the fused network. */
 static void print_model(const hw_opw_model *m, const hw_nb201_net *net)
 {
-    printf("\n%s: %d measurements in %.1f s; end-to-end = %.4f x sum(ops) %+.4f ms\n", m->device, m->measurements,
-           m->seconds, m->scale, m->overhead_ms);
+    printf("\n%s: %d measurements in %.1f s; one scale: end-to-end = %.4f x sum(ops) %+.4f ms\n", m->device,
+           m->measurements, m->seconds, m->scale, m->overhead_ms);
+    printf("per kind (the predictor): end-to-end = stem + resblocks + head");
+    for (int k = 0; k < HW_OPW_KINDS; k++)
+        printf(" + %.4f x %s", m->kind_scale[k], hw_opw_kind_name(k));
+    printf(" %+.4f ms\n", m->kind_overhead_ms);
     printf("| unit | ms | MFLOP | MB | GFLOP/s | GB/s | FLOP/byte |\n|---|---|---|---|---|---|---|\n");
     for (int u = 0; u < HW_OPW_UNITS; u++) {
         double fl, by, t = m->unit_ms[u];
@@ -71,12 +75,6 @@ static void print_model(const hw_opw_model *m, const hw_nb201_net *net)
         double so = hw_opw_sum_ops(m, &a, net);
         printf("| %s | %.4f | %.4f | %+.1f |\n", s, m->fit_ms[i], so, 100 * (m->fit_ms[i] - so) / m->fit_ms[i]);
     }
-}
-
-static void sleep_s(double s)
-{
-    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
-    nanosleep(&ts, NULL);
 }
 
 /* The drift guard of the profiling (hwnas/host.h measures spread within one
@@ -98,7 +96,7 @@ static int profile_guarded(const prof_opts *o, host_dev *d, const hw_opw_dev *de
     for (int k = 0; !rc && o->drift_block > 0 && k < PROBES; k++) {
         if ((rc = hw_host_arch(d->h, &canary, &t, err)) == HW_OK && t.median_ms < best)
             best = t.median_ms;
-        sleep_s(0.3);
+        prof_sleep_s(0.3);
     }
     for (int attempt = 1; !rc; attempt++) {
         double c0 = 0, c1 = 0;
@@ -123,8 +121,10 @@ static int profile_guarded(const prof_opts *o, host_dev *d, const hw_opw_dev *de
         fprintf(stderr, "[hwnas] warning: host_%dt: drift during profiling (canary %.4f / %.4f ms, best %.4f ms); "
                 "profiling again in 2 s\n", d->threads, c0, c1, best);
         d->noisy = 0;
-        sleep_s(2);
+        prof_sleep_s(2);
     }
+    if (!rc && isfinite(best))
+        m->canary_ms = best;
     return rc;
 }
 
@@ -200,10 +200,10 @@ static int evaluate_one(const prof_opts *o, const prof_index *ix, const hw_opw_m
     hw_nb201_net net = hw_nb201_default(10);
     double t0 = hw_now();
     if (!rc)
-        rc = prof_measure(o, m->threads, &a, pa, &noisy, err);
+        rc = prof_measure(o, m->threads, &a, m->canary_ms, pa, &noisy, err);
     double t1 = hw_now();
     if (!rc)
-        rc = prof_measure(o, m->threads, &a, pb, &noisy, err);
+        rc = prof_measure(o, m->threads, &a, m->canary_ms, pb, &noisy, err);
     for (size_t i = 0; !rc && i < n; i++) {
         hw_nb201_arch arch;
         hw_nb201_from_key(a.key[i], &arch);

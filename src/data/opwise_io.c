@@ -21,6 +21,11 @@ int hw_opw_save(const char *path, const hw_opw_model *m, int n, hw_err *err)
         const hw_opw_model *d = &m[i];
         fprintf(f, "device %s\nthreads %d\nmeasurements %d\nseconds %.3f\nscale %.17g\noverhead_ms %.17g\n",
                 d->device, d->threads, d->measurements, d->seconds, d->scale, d->overhead_ms);
+        for (int k = 0; k < HW_OPW_KINDS; k++)
+            fprintf(f, "kind_scale %s %.17g\n", hw_opw_kind_name(k), d->kind_scale[k]);
+        fprintf(f, "kind_overhead_ms %.17g\n", d->kind_overhead_ms);
+        if (d->canary_ms > 0)
+            fprintf(f, "canary_ms %.17g\n", d->canary_ms);
         for (int u = 0; u < HW_OPW_UNITS; u++)
             fprintf(f, "unit %s %.17g\n", hw_opw_unit_name(u), d->unit_ms[u]);
         for (int k = 0; k < d->n_fit; k++)
@@ -67,6 +72,19 @@ static int device_line(rd *r, hw_opw_model *d, const char *key, char *val, unsig
 {
     double v = 0;
     char *sp = strchr(val, ' ');
+    if (!strcmp(key, "kind_scale")) {
+        int k = 0;
+        if (!sp)
+            return bad(r, "expected a kind and a value");
+        *sp = 0;
+        while (k < HW_OPW_KINDS && strcmp(hw_opw_kind_name(k), val) != 0)
+            k++;
+        if (k == HW_OPW_KINDS)
+            return bad(r, "unknown op kind (skip, conv1x1, conv3x3, pool3x3)");
+        int rc = num(r, sp + 1, &d->kind_scale[k]);
+        *units |= 1u << (HW_OPW_UNITS + k);
+        return rc;
+    }
     if (!strcmp(key, "unit") || !strcmp(key, "fit")) {
         if (!sp)
             return bad(r, "expected a name and a value");
@@ -100,6 +118,12 @@ static int device_line(rd *r, hw_opw_model *d, const char *key, char *val, unsig
         d->scale = v;
     else if (!strcmp(key, "overhead_ms"))
         d->overhead_ms = v;
+    else if (!strcmp(key, "kind_overhead_ms"))
+        d->kind_overhead_ms = v, *units |= 1u << (HW_OPW_UNITS + HW_OPW_KINDS);
+    else if (!strcmp(key, "canary_ms") && v > 0)
+        d->canary_ms = v;
+    else if (!strcmp(key, "canary_ms"))
+        return bad(r, "canary_ms is not positive");
     else
         return bad(r, "unknown key");
     return HW_OK;
@@ -136,7 +160,7 @@ static int load_lines(FILE *f, rd *r, hw_opw_model *m, int cap, int *n)
     hw_opw_model hd;
     memset(&hd, 0, sizeof hd);
     hw_opw_model *d = NULL;
-    unsigned units = 0, all = (1u << HW_OPW_UNITS) - 1;
+    unsigned units = 0, all = (1u << (HW_OPW_UNITS + HW_OPW_KINDS + 1)) - 1;
     while (fgets(buf, sizeof buf, f)) {
         r->line++;
         buf[strcspn(buf, "\r\n")] = 0;
@@ -157,7 +181,7 @@ static int load_lines(FILE *f, rd *r, hw_opw_model *m, int cap, int *n)
             units = 0;
         } else if (!strcmp(buf, "end")) {
             if (!d || units != all || d->threads < 1)
-                return bad(r, !d ? "`end` outside a device block" : "device block lacks a unit or threads");
+                return bad(r, !d ? "`end` outside a device block" : "device block lacks a unit, a kind_scale, kind_overhead_ms or threads");
             d = NULL;
         } else {
             rc = d ? device_line(r, d, buf, val, &units) : header_line(r, &hd, buf, val);

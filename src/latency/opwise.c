@@ -4,10 +4,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+
+#include "hwnas/latency.h"
 #include "hwnas/opwise.h"
 #include "hwnas/rng.h"
 
 const int HW_OPW_EDGE_OPS[4] = {HW_OP_SKIP, HW_OP_CONV1, HW_OP_CONV3, HW_OP_POOL3};
+
+const char *hw_opw_kind_name(int k)
+{
+    static const char *const names[HW_OPW_KINDS] = {"skip", "conv1x1", "conv3x3", "pool3x3"};
+    return k >= 0 && k < HW_OPW_KINDS ? names[k] : "?";
+}
 
 const char *hw_opw_unit_name(int u)
 {
@@ -84,9 +93,60 @@ double hw_opw_sum_ops(const hw_opw_model *m, const hw_nb201_arch *a, const hw_nb
     return s;
 }
 
+/* The fixed units' time (stem, ResBlocks, head) and T_k per edge-op kind. */
+static double kind_times(const hw_opw_model *m, const hw_nb201_arch *a, const hw_nb201_net *net,
+                         double t[HW_OPW_KINDS])
+{
+    double x[HW_OPW_UNITS], fixed = 0;
+    hw_opw_counts(a, net, x);
+    for (int k = 0; k < HW_OPW_KINDS; k++)
+        t[k] = 0;
+    for (int u = 0; u < HW_OPW_UNITS; u++) {
+        if (u < 4)
+            fixed += x[u] * m->unit_ms[u];
+        else
+            t[(u - 4) % 4] += x[u] * m->unit_ms[u];
+    }
+    return fixed;
+}
+
 double hw_opw_predict(const hw_opw_model *m, const hw_nb201_arch *a, const hw_nb201_net *net)
 {
-    return m->scale * hw_opw_sum_ops(m, a, net) + m->overhead_ms;
+    double t[HW_OPW_KINDS], y = kind_times(m, a, net, t) + m->kind_overhead_ms;
+    for (int k = 0; k < HW_OPW_KINDS; k++)
+        y += m->kind_scale[k] * t[k];
+    return y;
+}
+
+/* Per-kind relative least squares: rows (T_k / y, 1 / y) against 1 - fixed / y. */
+static int fit_kinds(hw_opw_model *m, const hw_nb201_net *net, hw_err *err)
+{
+    int n = m->n_fit, K = HW_OPW_KINDS + 1;
+    double *X = hw_calloc((size_t)n * K, sizeof *X, err), *y = X ? hw_calloc((size_t)n, sizeof *y, err) : NULL,
+           w[HW_OPW_KINDS + 1];
+    int rc = y ? HW_OK : HW_ENOMEM;
+    for (int i = 0; !rc && i < n; i++) {
+        hw_nb201_arch a;
+        double t[HW_OPW_KINDS];
+        hw_nb201_from_key(m->fit_key[i], &a);
+        double fixed = kind_times(m, &a, net, t), yi = m->fit_ms[i];
+        for (int k = 0; k < HW_OPW_KINDS; k++)
+            X[(size_t)i * K + k] = t[k] / yi;
+        X[(size_t)i * K + HW_OPW_KINDS] = 1 / yi;
+        y[i] = 1 - fixed / yi;
+    }
+    if (!rc)
+        rc = hw_lsq_minnorm(X, (size_t)n, (size_t)K, y, 1e-10, w, err);
+    for (int k = 0; !rc && k < K; k++)
+        if (!isfinite(w[k]))
+            rc = hw_errf(err, HW_ENUM, "opwise: per-kind fit is not finite (%s)",
+                         k < HW_OPW_KINDS ? hw_opw_kind_name(k) : "overhead");
+    for (int k = 0; !rc && k < HW_OPW_KINDS; k++)
+        m->kind_scale[k] = w[k];
+    if (!rc)
+        m->kind_overhead_ms = w[HW_OPW_KINDS];
+    free(X), free(y);
+    return rc;
 }
 
 int hw_opw_fit_overhead(hw_opw_model *m, const hw_nb201_net *net, hw_err *err)
@@ -111,13 +171,23 @@ int hw_opw_fit_overhead(hw_opw_model *m, const hw_nb201_net *net, hw_err *err)
     double mx = sx / sw, my = sy / sw, vxx = sxx / sw - mx * mx, vxy = sxy / sw - mx * my;
     if (n < 2 || !(vxx > 1e-12 * (mx * mx + 1e-300))) {
         m->scale = 1, m->overhead_ms = my - mx;
-        return HW_OK;
+    } else {
+        m->scale = vxy / vxx;
+        m->overhead_ms = my - m->scale * mx;
     }
-    m->scale = vxy / vxx;
-    m->overhead_ms = my - m->scale * mx;
     if (!isfinite(m->scale) || !isfinite(m->overhead_ms))
         return hw_errf(err, HW_ENUM, "opwise: overhead fit is not finite (scale %g, overhead %g ms)", m->scale,
                        m->overhead_ms);
+    if (n >= HW_OPW_KIND_MIN_FIT)
+        return fit_kinds(m, net, err);
+    /* the one-scale fit in per-kind form: s (F + Σ T_k) + o = F + Σ s T_k + o + (s - 1) F */
+    hw_nb201_arch a;
+    double t[HW_OPW_KINDS];
+    hw_nb201_from_key(m->fit_key[0], &a);
+    double fixed = kind_times(m, &a, net, t);
+    for (int k = 0; k < HW_OPW_KINDS; k++)
+        m->kind_scale[k] = m->scale;
+    m->kind_overhead_ms = m->overhead_ms + (m->scale - 1) * fixed;
     return HW_OK;
 }
 

@@ -26,7 +26,7 @@ echo "ok: noisy run rejected (exit 4)"
 
 "$HWNAS" profile --predictor "$TMP/p.txt" $Q --fit-archs 3 --max-spread 1e9 >"$TMP/o.txt" 2>"$TMP/err" ||
     { cat "$TMP/err"; fail "profile --predictor failed"; }
-grep -q '^format 1$' "$TMP/p.txt" && grep -q '^device host_1t$' "$TMP/p.txt" || fail "predictor file header"
+grep -q '^format 2$' "$TMP/p.txt" && grep -q '^device host_1t$' "$TMP/p.txt" || fail "predictor file header"
 [ "$(grep -c '^unit ' "$TMP/p.txt")" = 16 ] && [ "$(grep -c '^fit ' "$TMP/p.txt")" = 3 ] || fail "units/fit lines"
 grep -q "19 measurements" "$TMP/o.txt" || fail "16 units + 3 archs = 19 measurements: $(head -3 "$TMP/o.txt")"
 "$HWNAS" profile --evaluate "$TMP/p.txt" --range 0:4 $Q --max-spread 1e9 >"$TMP/o.txt" 2>"$TMP/err" ||
@@ -39,9 +39,24 @@ sed -i 's/^cpu .*/cpu Foreign CPU 9000/' "$TMP/p.txt"
 grep -q "warning: predictor 'host_1t' was profiled on another CPU ('Foreign CPU 9000'" "$TMP/err" ||
     fail "no foreign-CPU warning: $(cat "$TMP/err")"
 echo "ok: predictor file, evaluation, foreign-CPU warning"
+# drift guard against the predictor's canary: a file whose canary is 100x faster than this machine makes every
+# block look drifted from the start (a run that begins in a slow phase): it waits, re-times, then flags the block
+c=$(awk '$1 == "canary_ms" { print $2 }' "$TMP/p.txt")
+awk -v c="$c" 'BEGIN { exit !(c > 0) }' || fail "no positive canary_ms in the predictor file"
+sed -i "s/^canary_ms .*/canary_ms $(awk -v c="$c" 'BEGIN { print c / 100 }')/; s/^cpu .*/cpu $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)/" "$TMP/p.txt"
+"$HWNAS" profile --evaluate "$TMP/p.txt" --range 0:2 $Q --max-spread 1e9 --drift-block 2 --drift-wait 1 --retries 1 \
+    >"$TMP/o.txt" 2>"$TMP/err" || { cat "$TMP/err"; fail "evaluate with a fast canary failed"; }
+grep -q "drift guard: canary .* ms now, .* ms in the predictor file" "$TMP/err" &&
+    grep -q "waiting up to 1 s for the canary" "$TMP/err" &&
+    grep -q "machine speed drifted during its block after every retry" "$TMP/err" ||
+    fail "the predictor's canary did not drive the drift guard: $(cat "$TMP/err")"
+"$HWNAS" profile --evaluate "$TMP/p.txt" --range 0:2 $Q --max-spread 1e9 --drift-block 0 >"$TMP/o.txt" 2>"$TMP/err" &&
+    ! grep -q "drift guard\|waiting" "$TMP/err" || fail "--drift-block 0 still guards: $(cat "$TMP/err")"
+echo "ok: drift guard uses the predictor file's canary and waits"
 sed -i 's/^engine .*/engine 0/' "$TMP/p.txt"
 expect_error 2 "stale predictor: engine version 0" -- "$HWNAS" profile --evaluate "$TMP/p.txt" --range 0:2
 expect_error 2 "--range '5:2' is not A:B" -- "$HWNAS" profile --range 5:2
 expect_error 2 "--threads '0' is not a list of at most 8 thread counts" -- "$HWNAS" profile --range 0:2 --threads 0
 expect_error 2 "exactly one of --range, --archs, --sample" -- "$HWNAS" profile --threads 1
 expect_error 2 "unknown option '--bogus'" -- "$HWNAS" profile --bogus 1
+expect_error 2 "--drift-wait '-1'" -- "$HWNAS" profile --range 0:2 --drift-wait -1

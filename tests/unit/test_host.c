@@ -146,6 +146,59 @@ static int syn_arch(void *ctx, const hw_nb201_arch *a, double *ms, hw_err *err)
     return HW_OK;
 }
 
+/* A synthetic device whose network runs each op kind at its own factor of the
+ * isolated time (skip 2, conv 1x1 1.3, conv 3x3 1.1, pool 0.9) plus 0.05 ms. */
+static const double syn_kind[4] = {2.0, 1.3, 1.1, 0.9};
+
+static int syn_arch_kinds(void *ctx, const hw_nb201_arch *a, double *ms, hw_err *err)
+{
+    (void)err;
+    (*(int *)ctx)++;
+    hw_nb201_net net = hw_nb201_default(10);
+    double s = syn_cost(0) + syn_cost(1) + syn_cost(2) + syn_cost(3);
+    for (int st = 0; st < 3; st++)
+        for (int e = 0; e < HW_NB201_EDGES; e++) {
+            int k = a->op[e] == HW_OP_SKIP ? 0 : a->op[e] == HW_OP_CONV1 ? 1 : a->op[e] == HW_OP_CONV3 ? 2 : a->op[e] == HW_OP_POOL3 ? 3 : -1;
+            if (k >= 0)
+                s += net.cells * syn_kind[k] * syn_cost(4 + 4 * st + k);
+        }
+    *ms = s + 0.05;
+    return HW_OK;
+}
+
+/* With >= HW_OPW_KIND_MIN_FIT end-to-end archs the per-kind factors and the
+ * overhead are recovered exactly and predict every arch; with fewer, the one
+ * scale cannot (the kinds' factors differ). */
+static void test_per_kind_device_recovered(void **state)
+{
+    (void)state;
+    int calls = 0;
+    hw_opw_dev dev = {&calls, syn_unit, syn_arch_kinds};
+    hw_opw_model m;
+    memset(&m, 0, sizeof m);
+    hw_nb201_net net = hw_nb201_default(10);
+    hw_err err;
+    assert_int_equal(hw_opw_profile(&dev, &net, HW_OPW_KIND_MIN_FIT, 5, &m, &err), 0);
+    for (int k = 0; k < HW_OPW_KINDS; k++)
+        assert_close(m.kind_scale[k], syn_kind[k], 1e-9);
+    assert_close(m.kind_overhead_ms, 0.05, 1e-9);
+    double worst = 0, worst_one = 0;
+    for (uint32_t key = 0; key < HW_NB201_N_ARCHS; key++) {
+        hw_nb201_arch a;
+        double truth;
+        hw_nb201_from_key(key, &a);
+        syn_arch_kinds(&calls, &a, &truth, &err);
+        worst = fmax(worst, fabs(hw_opw_predict(&m, &a, &net) - truth) / truth);
+        worst_one = fmax(worst_one, fabs(m.scale * hw_opw_sum_ops(&m, &a, &net) + m.overhead_ms - truth) / truth);
+    }
+    assert_true(worst < 1e-9);
+    assert_true(worst_one > 0.05); /* the one-scale form misses by more than 5 % somewhere */
+    memset(&m, 0, sizeof m);
+    assert_int_equal(hw_opw_profile(&dev, &net, HW_OPW_KIND_MIN_FIT - 1, 5, &m, &err), 0);
+    for (int k = 0; k < HW_OPW_KINDS; k++)
+        assert_close(m.kind_scale[k], m.scale, 0); /* too few archs: the one scale for every kind */
+}
+
 /* The overhead fit minimises the RMSPE objective sum ((s x + o - y) / y)^2:
  * checked by its optimality conditions (both partial derivatives zero) on
  * noisy fit times, where the absolute least-squares line differs. */
@@ -264,7 +317,10 @@ static hw_opw_model sample_model(const char *cpu, const char *core, const char *
     hw_opw_model m;
     memset(&m, 0, sizeof m);
     snprintf(m.device, sizeof m.device, "host_1t");
-    m.threads = 1, m.scale = 1.1, m.overhead_ms = -0.02, m.measurements = 24, m.seconds = 3.5;
+    m.threads = 1, m.scale = 1.1, m.overhead_ms = -0.02, m.measurements = 24, m.seconds = 3.5, m.canary_ms = 1.4375;
+    for (int k = 0; k < HW_OPW_KINDS; k++)
+        m.kind_scale[k] = 0.9 + 0.1 * k / 3.0;
+    m.kind_overhead_ms = 0.0625;
     for (int u = 0; u < HW_OPW_UNITS; u++)
         m.unit_ms[u] = 0.001 * (u + 1) / 3.0;
     m.n_fit = 2, m.fit_key[0] = 3906, m.fit_key[1] = 11718, m.fit_ms[0] = 0.3, m.fit_ms[1] = 5.7;
@@ -291,6 +347,9 @@ static void test_predictor_file(void **state)
         assert_true(r[0].unit_ms[u] == m.unit_ms[u]); /* %.17g round-trips */
     assert_true(r[0].scale == m.scale && r[0].overhead_ms == m.overhead_ms && r[0].n_fit == 2);
     assert_true(r[0].fit_key[1] == 11718 && r[0].fit_ms[1] == 5.7);
+    assert_true(r[0].canary_ms == 1.4375 && r[0].kind_overhead_ms == 0.0625);
+    for (int k = 0; k < HW_OPW_KINDS; k++)
+        assert_true(r[0].kind_scale[k] == m.kind_scale[k]);
     char msg[512];
     /* foreign CPU: a clear warning naming both */
     assert_int_equal(hw_opw_check(&r[0], "AMD EPYC", "Haswell", "2025-02-01", 180, msg, sizeof msg), 1);
@@ -308,10 +367,14 @@ static void test_predictor_file(void **state)
     assert_int_equal(hw_opw_load(p2, r, 2, &n, &err), HW_EINPUT);
     assert_non_null(strstr(err.msg, ":1: stale predictor: format version 0"));
     char p3[64];
-    test_write_tmp(p3, ".txt", "format 1\nengine 1\ncpu x\nblas_core y\ndate d\ndevice host_1t\nthreads 1\nend\n");
+    test_write_tmp(p3, ".txt", "format 2\nengine 1\ncpu x\nblas_core y\ndate d\ndevice host_1t\nthreads 1\nend\n");
     assert_int_equal(hw_opw_load(p3, r, 2, &n, &err), HW_EINPUT);
-    assert_non_null(strstr(err.msg, ":8: device block lacks a unit"));
-    remove(path), remove(p2), remove(p3);
+    assert_non_null(strstr(err.msg, ":8: device block lacks a unit, a kind_scale"));
+    char p4[64];
+    test_write_tmp(p4, ".txt", "format 2\nengine 1\ncpu x\nblas_core y\ndate d\ndevice host_1t\nthreads 1\ncanary_ms 0\n");
+    assert_int_equal(hw_opw_load(p4, r, 2, &n, &err), HW_EINPUT);
+    assert_non_null(strstr(err.msg, ":8: canary_ms is not positive"));
+    remove(path), remove(p2), remove(p3), remove(p4);
 }
 
 /* y = {1, 2, 4}, p = {1, 2.125, 3.5}: relative errors 0, 1/16, 1/8 (exact in binary). */
@@ -337,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_counts_match_tape),
         cmocka_unit_test(test_synthetic_device_recovered),
         cmocka_unit_test(test_overhead_fit_is_relative),
+        cmocka_unit_test(test_per_kind_device_recovered),
         cmocka_unit_test(test_timing_stats),
         cmocka_unit_test(test_spread_rejection),
         cmocka_unit_test(test_predictor_file),
