@@ -70,7 +70,8 @@ double hw_opw_predict(const hw_opw_model *m, const hw_nb201_arch *a, const hw_nb
  * overhead_ms from m->fit_key/fit_ms (n_fit >= 2 with distinct op sums; with
  * one arch, or all sums equal: scale 1 and the weighted mean residual as the
  * overhead), then, the same way, kind_scale and kind_overhead_ms (with fewer
- * than HW_OPW_KIND_MIN_FIT archs: the one-scale fit in per-kind form).
+ * than HW_OPW_KIND_MIN_FIT archs, or an op kind in none of them: the one-scale
+ * fit in per-kind form).
  * Fit times must be > 0. */
 int hw_opw_fit_overhead(hw_opw_model *m, const hw_nb201_net *net, hw_err *err);
 

@@ -178,7 +178,16 @@ int hw_opw_fit_overhead(hw_opw_model *m, const hw_nb201_net *net, hw_err *err)
     if (!isfinite(m->scale) || !isfinite(m->overhead_ms))
         return hw_errf(err, HW_ENUM, "opwise: overhead fit is not finite (scale %g, overhead %g ms)", m->scale,
                        m->overhead_ms);
-    if (n >= HW_OPW_KIND_MIN_FIT)
+    /* the per-kind fit needs every kind in some fit arch (else its factor is undetermined) */
+    unsigned seen = 0;
+    for (int i = 0; i < n; i++) {
+        hw_nb201_arch a;
+        hw_nb201_from_key(m->fit_key[i], &a);
+        for (int e = 0; e < HW_NB201_EDGES; e++)
+            for (int k = 0; k < HW_OPW_KINDS; k++)
+                seen |= (unsigned)(a.op[e] == HW_OPW_EDGE_OPS[k]) << k;
+    }
+    if (n >= HW_OPW_KIND_MIN_FIT && seen == (1u << HW_OPW_KINDS) - 1)
         return fit_kinds(m, net, err);
     /* the one-scale fit in per-kind form: s (F + Σ T_k) + o = F + Σ s T_k + o + (s - 1) F */
     hw_nb201_arch a;

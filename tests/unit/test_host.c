@@ -197,6 +197,18 @@ static void test_per_kind_device_recovered(void **state)
     assert_int_equal(hw_opw_profile(&dev, &net, HW_OPW_KIND_MIN_FIT - 1, 5, &m, &err), 0);
     for (int k = 0; k < HW_OPW_KINDS; k++)
         assert_close(m.kind_scale[k], m.scale, 0); /* too few archs: the one scale for every kind */
+    /* enough archs, but none with conv 1x1 or pool: the one scale too, not an undetermined 0 */
+    m.n_fit = HW_OPW_KIND_MIN_FIT;
+    for (int i = 0; i < m.n_fit; i++) {
+        hw_nb201_arch a;
+        for (int e = 0; e < HW_NB201_EDGES; e++)
+            a.op[e] = (uint8_t)((i + 1) >> e & 1 ? HW_OP_CONV3 : HW_OP_SKIP);
+        m.fit_key[i] = hw_nb201_key(&a);
+        syn_arch_kinds(&calls, &a, &m.fit_ms[i], &err);
+    }
+    assert_int_equal(hw_opw_fit_overhead(&m, &net, &err), 0);
+    for (int k = 0; k < HW_OPW_KINDS; k++)
+        assert_close(m.kind_scale[k], m.scale, 0);
 }
 
 /* The overhead fit minimises the RMSPE objective sum ((s x + o - y) / y)^2:
