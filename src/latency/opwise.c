@@ -178,14 +178,16 @@ int hw_opw_fit_overhead(hw_opw_model *m, const hw_nb201_net *net, hw_err *err)
     if (!isfinite(m->scale) || !isfinite(m->overhead_ms))
         return hw_errf(err, HW_ENUM, "opwise: overhead fit is not finite (scale %g, overhead %g ms)", m->scale,
                        m->overhead_ms);
-    /* the per-kind fit needs every kind in some fit arch (else its factor is undetermined) */
+    /* the per-kind fit needs every kind's time T_k > 0 in some fit arch (a zero
+     * column leaves its factor undetermined) */
     unsigned seen = 0;
     for (int i = 0; i < n; i++) {
         hw_nb201_arch a;
+        double t[HW_OPW_KINDS];
         hw_nb201_from_key(m->fit_key[i], &a);
-        for (int e = 0; e < HW_NB201_EDGES; e++)
-            for (int k = 0; k < HW_OPW_KINDS; k++)
-                seen |= (unsigned)(a.op[e] == HW_OPW_EDGE_OPS[k]) << k;
+        kind_times(m, &a, net, t);
+        for (int k = 0; k < HW_OPW_KINDS; k++)
+            seen |= (unsigned)(t[k] > 0) << k;
     }
     if (n >= HW_OPW_KIND_MIN_FIT && seen == (1u << HW_OPW_KINDS) - 1)
         return fit_kinds(m, net, err);

@@ -130,19 +130,27 @@ static int syn_unit(void *ctx, int u, double *ms, hw_err *err)
     return HW_OK;
 }
 
-static int syn_arch(void *ctx, const hw_nb201_arch *a, double *ms, hw_err *err)
+/* The synthetic network: the fixed units' cost + each edge op's cost times
+ * its kind's factor f[k] (skip, conv 1x1, conv 3x3, pool). */
+static double syn_network(const hw_nb201_arch *a, const double f[4])
 {
-    (void)err;
-    (*(int *)ctx)++;
     hw_nb201_net net = hw_nb201_default(10);
     double s = syn_cost(0) + syn_cost(1) + syn_cost(2) + syn_cost(3);
     for (int st = 0; st < 3; st++)
         for (int e = 0; e < HW_NB201_EDGES; e++) {
             int k = a->op[e] == HW_OP_SKIP ? 0 : a->op[e] == HW_OP_CONV1 ? 1 : a->op[e] == HW_OP_CONV3 ? 2 : a->op[e] == HW_OP_POOL3 ? 3 : -1;
             if (k >= 0)
-                s += net.cells * syn_cost(4 + 4 * st + k);
+                s += net.cells * f[k] * syn_cost(4 + 4 * st + k);
         }
-    *ms = 1.25 * s + 0.3;
+    return s;
+}
+
+static int syn_arch(void *ctx, const hw_nb201_arch *a, double *ms, hw_err *err)
+{
+    static const double ones[4] = {1, 1, 1, 1};
+    (void)err;
+    (*(int *)ctx)++;
+    *ms = 1.25 * syn_network(a, ones) + 0.3;
     return HW_OK;
 }
 
@@ -154,15 +162,7 @@ static int syn_arch_kinds(void *ctx, const hw_nb201_arch *a, double *ms, hw_err 
 {
     (void)err;
     (*(int *)ctx)++;
-    hw_nb201_net net = hw_nb201_default(10);
-    double s = syn_cost(0) + syn_cost(1) + syn_cost(2) + syn_cost(3);
-    for (int st = 0; st < 3; st++)
-        for (int e = 0; e < HW_NB201_EDGES; e++) {
-            int k = a->op[e] == HW_OP_SKIP ? 0 : a->op[e] == HW_OP_CONV1 ? 1 : a->op[e] == HW_OP_CONV3 ? 2 : a->op[e] == HW_OP_POOL3 ? 3 : -1;
-            if (k >= 0)
-                s += net.cells * syn_kind[k] * syn_cost(4 + 4 * st + k);
-        }
-    *ms = s + 0.05;
+    *ms = syn_network(a, syn_kind) + 0.05;
     return HW_OK;
 }
 
