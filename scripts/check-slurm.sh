@@ -211,11 +211,13 @@ for ((i = 0; i < 1200; i++)); do        # up to 60 s for the farm to journal its
     kill -0 "$bg" 2>/dev/null || break
     sleep 0.05
 done
-# Slurm holds a requeued batch job back (BeginTime about 2 minutes ahead); make it eligible at once
+# Slurm holds a requeued batch job back (BeginTime about 2 minutes ahead); make it eligible in 3 s. Not "now":
+# slurmctld revokes the first start's job credential, and a restart in the same second gets a credential no
+# newer than the revocation ("Killing non-startable batch JobId=N: Job credential revoked", exit 1).
 for ((i = 0; i < 1200 && ${#rq_id} > 0; i++)); do
     if scontrol show job "$rq_id" 2>/dev/null | grep -q 'JobState=PENDING'; then
         begin=$(scontrol show job "$rq_id" | tr ' ' '\n' | sed -n 's/^StartTime=//p')
-        scontrol update JobId="$rq_id" StartTime=now && rq_at="$rq_at; pending until $begin, moved to now"
+        scontrol update JobId="$rq_id" StartTime=now+3 && rq_at="$rq_at; pending until $begin, moved to now + 3 s"
         break
     fi
     kill -0 "$bg" 2>/dev/null || break
