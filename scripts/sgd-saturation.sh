@@ -7,8 +7,8 @@
 #   compute: all nor_conv_3x3, batch 256, server link 1 Gbit/s (compute-heavy)
 # Writes OUTDIR/saturation.csv (steps/s, speed-up over W = 1, server-link
 # utilisation of each), OUTDIR/saturation.gp and, with gnuplot installed,
-# OUTDIR/saturation.png. Default OUTDIR: results/sgd-saturation. About 1 minute
-# of one core.
+# OUTDIR/saturation.png. Default OUTDIR: results/sgd-saturation. About 12 minutes
+# of one core (every point is the mean of sgd-predict's 16 phase samples).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$here/results/sgd-saturation}

@@ -18,6 +18,9 @@
 #       (the test bed runs every rank here; a fact of the test bed, not a fit). 0: a node per rank
 #   NET_CPU_NS=0  network-stack CPU per byte for that model (ns/byte; 0: not modelled)
 #   SHARE=fair  sharing of the server link among concurrent transfers (fair or fcfs)
+#   TRACE_EVERY=row  a fresh single-worker trace right before each row's training run, the prediction from
+#       it (this VM's speed drifts by 5-8 % over minutes; one trace for the whole table made a drift look like
+#       a prediction error); "once": one trace at the start for every row
 #   COLOCATE=0  1: predict W workers from a single-worker trace taken while W copies run on this machine
 #       (the older way to capture core sharing, before the CPU model; 0: always the lone worker's trace)
 #   PREDICT='"$HWNAS" sgd-predict "$PTRACE" --workers $W --bw-server ${PBPS}bit --bw-worker ${PBPS}bit ...'
@@ -37,8 +40,12 @@ export OPENBLAS_NUM_THREADS=1
 [ "$(id -u)" -eq 0 ] || { echo "sgd-validate: must run as root (test bed: network namespaces, tc)" >&2; exit 2; }
 [ -x "$HWNAS" ] || { echo "sgd-validate: no $HWNAS; run make" >&2; exit 2; }
 mkdir -p "$OUT"
-TRACE=$OUT/trace.json
-"$HWNAS" sgd-trace --arch "$ARCH" --batch "$BATCH" --steps 12 --warmup 2 "${EXTRA_ARGS[@]}" --output "$TRACE" || exit $?
+TRACE=$OUT/trace.json TRACE_EVERY=${TRACE_EVERY:-row}
+case $TRACE_EVERY in row|once) ;; *) echo "sgd-validate: TRACE_EVERY=$TRACE_EVERY: use row or once" >&2; exit 2 ;; esac
+take_trace() { # OUT.json: the lone single-worker trace
+    "$HWNAS" sgd-trace --arch "$ARCH" --batch "$BATCH" --steps 12 --warmup 2 "${EXTRA_ARGS[@]}" --output "$1" >&2
+}
+take_trace "$TRACE" || exit $?
 # The test bed runs every worker on THIS machine: with W workers, W processes share its cores (and, on a VM,
 # possibly SMT siblings), so a worker computes slower than alone. What a real cluster's per-node trace is, here
 # is the single-worker trace taken while W copies run at once (COLOCATE=1, default): trace-wW.json, worker 1's.
@@ -73,6 +80,10 @@ echo "|---|---|---|---|---|---|---|"
 for c in $CONFIGS; do
     W=${c%%:*} RATE=${c#*:} BPS=$(bps "${c#*:}")
     PTRACE=$(trace_for "$W")
+    if [ "$TRACE_EVERY" = row ] && [ "$PTRACE" = "$TRACE" ]; then
+        PTRACE=$OUT/trace-w$W-$RATE.json
+        take_trace "$PTRACE" || exit $?
+    fi
     PBPS=$(awk -v b="$BPS" -v e="$EFFICIENCY" 'BEGIN { printf "%.0f", b * e }')
     "$TB" shape "$RATE" || exit $?
     log=$OUT/train-w$W-$RATE.txt

@@ -3,7 +3,8 @@
  * §5). Numerical core: no I/O, no MPI. Deterministic: event times are doubles
  * computed in a fixed order, ties broken by worker id, then tensor/op index.
  *
- * Worker loop (each worker independently; worker i starts at i * stagger_us):
+ * Worker loop (each worker independently; worker i starts at start_us[i], or
+ * i * stagger_us without start_us):
  *  1. pull: the server sends every parameter tensor to the worker, one message
  *     per tensor, one message at a time per worker, in the pull policy's order;
  *  2. compute: one op at a time; whenever the worker's compute is idle it starts
@@ -23,8 +24,8 @@
  *     of its last push); its next step's pull starts then. Workers never wait
  *     for each other. Identical workers started together (stagger 0) with no
  *     server cost stay in lockstep for ever (their pulls and pushes never
- *     interleave); a stagger of (single-worker step) / W spreads their phases
- *     as jitter does on a real cluster.
+ *     interleave); a stagger of (single-worker step) / W spreads them evenly
+ *     (the best case); hw_sgd_simulate_phases averages over offsets.
  * Network: every worker has its own full-duplex link to a switch (bw_worker
  * bytes/µs each way, latency lat_worker_us); the server has one full-duplex
  * link (bw_server each way, lat_server_us). A message is a flow through both
@@ -76,6 +77,7 @@ typedef struct hw_sgd_sim_cfg {
     int cores;              /* 0: a node per rank; >= 1: all ranks share these cores (CPU sharing above) */
     double net_cpu_us_per_byte; /* with cores >= 1: network-stack CPU per byte carried, >= 0 */
     hw_sgd_share share;     /* sharing of the server link among concurrent flows (above) */
+    const double *start_us; /* NULL: worker i starts at i * stagger_us; else at start_us[i] (finite, >= 0) */
 } hw_sgd_sim_cfg;
 
 typedef struct hw_sgd_sim_result {
@@ -101,6 +103,26 @@ void hw_sgd_sim_result_free(hw_sgd_sim_result *r);
  * no recording). The auto stagger, which spreads W workers evenly over one
  * step, is this / W. */
 int hw_sgd_single_step_us(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, double *step_us, hw_err *err);
+
+/* Phase-averaged prediction (sgd-predict's and the campaign report's default).
+ * Under fair sharing the workers' relative phase is neutral: the model keeps
+ * any offset for ever, and throughput depends on it (at 10 Mbit/s, W = 2,
+ * from 0.25 in lockstep to 0.49 steps/s in anti-phase). A real run's phase is
+ * set by its start and then drifts with the jitter of compute and network; a
+ * drift without a preferred direction is a random walk on the circle, whose
+ * stationary distribution is uniform. So the prediction is the mean over
+ * `samples` runs whose offsets are spread evenly over one single-worker step
+ * P (hw_sgd_single_step_us): in run j (0-based) worker 0 starts at 0 and
+ * worker i >= 1 at P * frac((j + 0.5) / samples + (i - 1) * g), g = (sqrt 5 -
+ * 1) / 2 (a rank-1 lattice: each worker's offsets are stratified over [0, P),
+ * different workers' are shifted apart). c->start_us and c->stagger_us are
+ * ignored. Every field of r except ev is the mean over the runs (t_end_us: the
+ * latest); with c->record, r->ev holds the events of the run whose throughput
+ * is nearest the mean (ties: the lowest j). W = 1: one run. samples in
+ * [1, 10000]; one sample puts worker 1 half a step after worker 0. */
+#define HW_SGD_PHASES_DEFAULT 16
+int hw_sgd_simulate_phases(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int samples, hw_sgd_sim_result *r,
+                           hw_err *err);
 
 /* Network description strings (src/sgd/units.c), strict, returning 0 or -1:
  * a bandwidth per second: a number > 0 directly followed by bit, kbit, Mbit,

@@ -13,7 +13,7 @@
 
 #define USAGE "usage: hwnas sgd-predict (TRACE.json | --arch ARCH) [--workers 1..8] [--bw-server 1Gbit] " \
               "[--bw-worker 1Gbit] [--latency-us 100] [--policy layer|reverse|largest|random] [--steps N] " \
-              "[--share fair|fcfs] [--cores N] [--net-cpu-ns-per-byte X] [--trace-out FILE] (see hwnas --help)"
+              "[--phases K | --stagger-us X|auto] [--share fair|fcfs] [--cores N] [--net-cpu-ns-per-byte X] [--trace-out FILE] (see hwnas --help)"
 #define MAX_WORKERS 4096
 
 typedef struct {
@@ -21,7 +21,8 @@ typedef struct {
     hw_sgd_synth_cfg synth;
     hw_sgd_sim_cfg sim;
     int workers[MAX_WORKERS], n_workers, trace_workers;
-    double stagger;     /* < 0: auto */
+    double stagger;     /* -1: auto; < -1: not given (phase average over `phases` runs) */
+    int phases;         /* 0: not given (HW_SGD_PHASES_DEFAULT) */
 } predict_args;
 
 static int num(const char *opt, const char *v, double lo, double *out, hw_err *err)
@@ -107,6 +108,11 @@ static int parse_opt(const char *o, const char *v, predict_args *a, hw_err *err)
             a->stagger = -1;
         else
             return num(o, v, 0, &a->stagger, err);
+    } else if (!strcmp(o, "--phases")) {
+        if (count(o, v, 1, &a->phases, err))
+            return HW_EINPUT;
+        if (a->phases > 10000)
+            return hw_errf(err, HW_EINPUT, "--phases: %d is above 10000; %s", a->phases, USAGE);
     } else if (!strcmp(o, "--share")) {
         if (strcmp(v, "fair") && strcmp(v, "fcfs"))
             return hw_errf(err, HW_EINPUT, "--share: '%s' is not a sharing model; use fair or fcfs", v);
@@ -135,9 +141,9 @@ static int parse_opt(const char *o, const char *v, predict_args *a, hw_err *err)
 static int parse_args(int argc, char **argv, predict_args *a, hw_err *err)
 {
     *a = (predict_args){0};
-    a->sim = (hw_sgd_sim_cfg){1, 2, 20, HW_SGD_LAYER, HW_SGD_REVERSE, 1, {125, 125, 50, 50}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR};
+    a->sim = (hw_sgd_sim_cfg){1, 2, 20, HW_SGD_LAYER, HW_SGD_REVERSE, 1, {125, 125, 50, 50}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR, NULL};
     a->synth = (hw_sgd_synth_cfg){64, 20, 0.25e-3, 10};
-    a->stagger = -1;
+    a->stagger = -2;
     if (hw_sgd_parse_workers("1..8", MAX_WORKERS, a->workers, MAX_WORKERS, &a->n_workers))
         return hw_errf(err, HW_EINPUT, "internal: default workers");
     for (int i = 1; i < argc; i++) {
@@ -156,6 +162,11 @@ static int parse_args(int argc, char **argv, predict_args *a, hw_err *err)
     }
     if (!a->trace == !a->arch)
         return hw_errf(err, HW_EINPUT, "give either a trace file or --arch ARCH (a synthetic trace); %s", USAGE);
+    if (a->phases && a->stagger > -2)
+        return hw_errf(err, HW_EINPUT, "--phases and --stagger-us: give one (phases average over start offsets, "
+                       "a stagger fixes them); %s", USAGE);
+    if (!a->phases)
+        a->phases = a->stagger > -2 ? 1 : HW_SGD_PHASES_DEFAULT; /* 1 with a stagger: one run */
     if (!a->trace_workers)
         a->trace_workers = a->workers[a->n_workers - 1];
     return 0;
@@ -180,18 +191,18 @@ static void prediction_json(const predict_args *a, const hw_sgd_sim_result *r, c
              "\"util_up\":%.6f,\"server_busy\":%.6f,\"pull_policy\":\"%s\",\"push_policy\":\"%s\",\"seed\":%llu,"
              "\"bw_server_bytes_per_us\":%.17g,\"bw_worker_bytes_per_us\":%.17g,\"lat_server_us\":%.17g,"
              "\"lat_worker_us\":%.17g,\"warmup\":%d,\"steps\":%d,\"stagger_us\":%.17g,\"share\":\"%s\",\"cores\":%d,"
-             "\"net_cpu_us_per_byte\":%.17g,\"cpu_speed\":%.6f}",
+             "\"net_cpu_us_per_byte\":%.17g,\"cpu_speed\":%.6f,\"phases\":%d}",
              r->workers, r->steps_per_s, r->step_us, r->step_us_max, r->util_down, r->util_up, r->server_busy,
              hw_sgd_policy_name(c->pull), hw_sgd_policy_name(c->push), (unsigned long long)c->seed, c->net.bw_server,
              c->net.bw_worker, c->net.lat_server_us, c->net.lat_worker_us, c->warmup, c->steps, c->stagger_us,
              c->share == HW_SGD_SHARE_FCFS ? "fcfs" : "fair", c->cores,
-             c->net_cpu_us_per_byte, r->cpu_speed);
+             c->net_cpu_us_per_byte, r->cpu_speed, a->phases);
 }
 
 static int predict(predict_args *a, const hw_sgd_trace *t, hw_err *err)
 {
     double step1 = 0; /* auto stagger: the single-worker step / W */
-    int rc = a->stagger >= 0 ? 0 : hw_sgd_single_step_us(t, &a->sim, &step1, err);
+    int rc = a->stagger == -1 ? hw_sgd_single_step_us(t, &a->sim, &step1, err) : 0;
     if (rc)
         return rc;
     puts("workers,steps_per_s,step_us,step_us_max,util_down,util_up,server_busy,cpu_speed");
@@ -201,7 +212,8 @@ static int predict(predict_args *a, const hw_sgd_trace *t, hw_err *err)
         c.workers = a->workers[k];
         c.stagger_us = a->stagger >= 0 ? a->stagger : step1 / c.workers;
         c.record = a->trace_out && c.workers == a->trace_workers;
-        if ((rc = hw_sgd_simulate(t, &c, &r, err)))
+        rc = a->stagger > -2 ? hw_sgd_simulate(t, &c, &r, err) : hw_sgd_simulate_phases(t, &c, a->phases, &r, err);
+        if (rc)
             break;
         printf("%d,%.6g,%.3f,%.3f,%.6f,%.6f,%.6f,%.6f\n", r.workers, r.steps_per_s, r.step_us, r.step_us_max,
                r.util_down, r.util_up, r.server_busy, r.cpu_speed);

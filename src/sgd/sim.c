@@ -164,6 +164,11 @@ static void step_finished(sim *s, int i)
     start_step(s, i);
 }
 
+static double start_of(const sim *s, int i)
+{
+    return s->c->start_us ? s->c->start_us[i] : i * s->c->stagger_us;
+}
+
 /* Everything that happens at s->now for worker i; returns 1 if anything changed. */
 static int settle_worker(sim *s, int i)
 {
@@ -171,7 +176,7 @@ static int settle_worker(sim *s, int i)
     const hw_sgd_trace *t = s->t;
     int changed = 0;
     if (!w->started) {
-        if (i * s->c->stagger_us > s->now)
+        if (start_of(s, i) > s->now)
             return 0;
         w->started = 1;
         start_step(s, i);
@@ -305,7 +310,7 @@ static double next_time(const sim *s)
     for (int i = 0; i < s->W; i++) {
         const worker *w = &s->w[i];
         if (!w->started)
-            t = fmin(t, i * s->c->stagger_us);
+            t = fmin(t, start_of(s, i));
         if (w->running >= 0)
             t = fmin(t, w->run_end);
         for (int d = PULL; d <= PUSH; d++) {
@@ -372,6 +377,9 @@ static int check_cfg(const hw_sgd_sim_cfg *c, hw_err *err)
                        n->bw_server, n->bw_worker);
     if (!(isfinite(c->stagger_us) && c->stagger_us >= 0))
         return hw_errf(err, HW_EINPUT, "stagger: %g us is not finite and >= 0", c->stagger_us);
+    for (int i = 0; c->start_us && i < c->workers; i++)
+        if (!(isfinite(c->start_us[i]) && c->start_us[i] >= 0))
+            return hw_errf(err, HW_EINPUT, "start: worker %d at %g us is not finite and >= 0", i, c->start_us[i]);
     if (!(isfinite(n->lat_server_us) && n->lat_server_us >= 0) || !(isfinite(n->lat_worker_us) && n->lat_worker_us >= 0))
         return hw_errf(err, HW_EINPUT, "latency: server %g, worker %g us; both must be finite and >= 0",
                        n->lat_server_us, n->lat_worker_us);
@@ -580,7 +588,7 @@ int hw_sgd_single_step_us(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, double
 {
     hw_sgd_sim_cfg one = *c;
     hw_sgd_sim_result r;
-    one.workers = 1, one.record = 0, one.stagger_us = 0;
+    one.workers = 1, one.record = 0, one.stagger_us = 0, one.start_us = NULL;
     int rc = hw_sgd_simulate(t, &one, &r, err);
     if (rc == HW_OK)
         *step_us = r.step_us;

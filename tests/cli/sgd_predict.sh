@@ -44,6 +44,20 @@ grep -q '"prediction":{"workers":3,' "$TMP/w3.json" || fail "no prediction objec
     fail "the written trace does not predict what the original does"
 echo "ok: synthetic trace written, read back, deterministic"
 
+# Phase average: with --phases 4, W = 2 is the mean of the runs whose worker 2 starts at P (j + 1/2) / 4,
+# P = the single-worker step (push "layer": 1370 us): --stagger-us 171.25, 513.75, 856.25, 1198.75.
+ph="--bw-server 80Mbit --bw-worker 80Mbit/s --latency-us 10 --warmup 2 --steps 6 --policy layer"
+avg=$("$HWNAS" sgd-predict "$TINY" --workers 2 $ph --phases 4 --trace-out "$TMP/ph.json" | tail -n 1 | cut -d, -f2)
+sum=0
+for st in 171.25 513.75 856.25 1198.75; do
+    v=$("$HWNAS" sgd-predict "$TINY" --workers 2 $ph --stagger-us $st | tail -n 1 | cut -d, -f2) || fail "stagger $st"
+    sum=$(awk -v a="$sum" -v b="$v" 'BEGIN { printf "%.9g", a + b }')
+done
+awk -v a="$avg" -v s="$sum" 'BEGIN { exit !(a > 0 && (a - s / 4) / a < 1e-5 && (s / 4 - a) / a < 1e-5) }' ||
+    fail "--phases 4 gave $avg, the four staggered runs average $sum / 4"
+grep -q '"phases":4}' "$TMP/ph.json" || fail "the phase-averaged trace does not record phases 4"
+echo "ok: --phases 4 = mean of the four staggered runs ($avg steps/s)"
+
 # a synthetic NB201 trace
 "$HWNAS" sgd-predict --arch '|nor_conv_1x1~0|+|none~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|' \
     --workers 1,2 --steps 2 >"$TMP/arch.csv" || fail "--arch"
@@ -75,6 +89,8 @@ expect_error 2 "either a trace file or --arch" -- "$HWNAS" sgd-predict
 expect_error 2 "--arch: 'conv' is not an NB201 arch" -- "$HWNAS" sgd-predict --arch conv
 expect_error 2 "--trace-workers: 9 is not among --workers" -- \
     "$HWNAS" sgd-predict "$TINY" --workers 1..4 --trace-out "$TMP/x.json" --trace-workers 9
+expect_error 2 "--phases: '0' is not a whole number >= 1" -- "$HWNAS" sgd-predict "$TINY" --phases 0
+expect_error 2 "--phases and --stagger-us: give one" -- "$HWNAS" sgd-predict "$TINY" --phases 4 --stagger-us 0
 expect_error 2 "--share: 'lifo' is not a sharing model" -- "$HWNAS" sgd-predict "$TINY" --share lifo
 expect_error 2 "--cores: '-1' is not a whole number >= 0" -- "$HWNAS" sgd-predict "$TINY" --cores -1
 expect_error 2 "--net-cpu-ns-per-byte: 'x' is not a number" -- "$HWNAS" sgd-predict "$TINY" --net-cpu-ns-per-byte x

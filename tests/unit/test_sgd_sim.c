@@ -31,7 +31,7 @@ static void build(hw_sgd_trace *t, const op_spec *o, int n_ops, const tensor_spe
 static hw_sgd_sim_cfg cfg(int W, hw_sgd_policy pull, hw_sgd_policy push, double bw_s, double bw_w, double lat_s,
                           double lat_w)
 {
-    return (hw_sgd_sim_cfg){W, 1, 3, pull, push, 1, {bw_s, bw_w, lat_s, lat_w}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR};
+    return (hw_sgd_sim_cfg){W, 1, 3, pull, push, 1, {bw_s, bw_w, lat_s, lat_w}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR, NULL};
 }
 
 static hw_sgd_sim_result run(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c)
@@ -425,12 +425,80 @@ static void test_auto_stagger(void **state)
     hw_sgd_trace_free(&t);
 }
 
+/* Phase average (hw_sgd_simulate_phases). A communication-only step: F and B
+ * take 0 µs, one tensor of 1000 B, every link 10 B/µs, no latency, no apply
+ * cost: alone, pull 0..100 and push 100..200, P = 200 µs. Two workers under
+ * fair sharing, worker 2 starting phi after worker 1 (u = 100 µs):
+ *  phi <= 1 u: w1 pulls alone until phi, then at 5 B/µs: it ends at 2 - phi,
+ *    w2 (phi left, alone) at 2; the pushes repeat this from 2 - phi and 2:
+ *    w1 ends at 4 - 2 phi, w2 at 4 - phi. The offset is phi again: every
+ *    step takes 4 - 2 phi.
+ *  1 <= phi <= 2: w1's first step is alone (0..2); its second pull (from 2)
+ *    shares with w2's first (from phi): w2's pull ends at 2 phi, w1's at
+ *    phi + 2; pushes: w2 ends at 3 phi, w1 at 2 phi + 2. Now w2 leads by
+ *    2 - phi in [0, 1]: the first case, steps of 4 - 2 (2 - phi) = 2 phi.
+ * 4 samples: offsets P (j + 0.5) / 4 = 25, 75, 125, 175 µs, steps of 350, 250,
+ * 250, 350 µs (warmup 1 skips w1's lone first step): mean throughput
+ * (2e6/350 + 2e6/250) / 2. 2 samples: 50 and 150 µs, both 300 µs. One sample:
+ * 100 µs, anti-phase, steps of 200 µs; W = 1 is one run. */
+static void comm_only(hw_sgd_trace *t)
+{
+    op_spec o[2] = {{"F", HW_SGD_FWD, 0, 0, {0}}, {"B", HW_SGD_BWD, 0, 1, {0}}};
+    tensor_spec x[1] = {{1000, 0, 1}};
+    build(t, o, 2, x, 1);
+}
+
+static void test_phases(void **state)
+{
+    (void)state;
+    hw_sgd_trace t;
+    hw_err err = {0};
+    hw_sgd_sim_result r;
+    comm_only(&t);
+    hw_sgd_sim_cfg c = cfg(2, HW_SGD_LAYER, HW_SGD_LAYER, 10, 10, 0, 0);
+    c.steps = 4;
+    double start[2] = {0, 25};
+    c.start_us = start;
+    r = run(&t, &c);
+    assert_close(r.steps_per_s, 2e6 / 350, 1e-12);
+    start[1] = 175;
+    r = run(&t, &c);
+    assert_close(r.steps_per_s, 2e6 / 350, 1e-12);
+    c.start_us = NULL;
+    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 4, &r, &err), 0);
+    assert_close(r.steps_per_s, (2e6 / 350 + 2e6 / 250) / 2, 1e-12);
+    assert_close(r.step_us, 300, 1e-12);
+    assert_true(r.ev == NULL);
+    c.record = 1;
+    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 2, &r, &err), 0);
+    assert_close(r.steps_per_s, 2e6 / 300, 1e-12);
+    double w2_first = -1; /* the recorded run: the first of the two (a tie), w2 starting at 50 */
+    for (size_t i = 0; i < r.n_ev; i++)
+        if (r.ev[i].pid == 2 && r.ev[i].tid == 1 && r.ev[i].step == 0)
+            w2_first = r.ev[i].ts_us;
+    assert_true(w2_first == 50);
+    hw_sgd_sim_result_free(&r);
+    c.record = 0;
+    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 1, &r, &err), 0);
+    assert_close(r.steps_per_s, 2e6 / 200, 1e-12);
+    c.workers = 1;
+    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 16, &r, &err), 0);
+    assert_close(r.steps_per_s, 1e6 / 200, 1e-12);
+    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 0, &r, &err), HW_EINPUT);
+    assert_non_null(strstr(err.msg, "phases"));
+    c.workers = 2, c.start_us = start, start[1] = -1;
+    assert_int_equal(hw_sgd_simulate(&t, &c, &r, &err), HW_EINPUT);
+    assert_non_null(strstr(err.msg, "start"));
+    hw_sgd_trace_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_worker_policies), cmocka_unit_test(test_events),
         cmocka_unit_test(test_cpu_sharing),         cmocka_unit_test(test_net_cpu),
         cmocka_unit_test(test_share_models),        cmocka_unit_test(test_auto_stagger),
+        cmocka_unit_test(test_phases),
         cmocka_unit_test(test_two_workers_share),   cmocka_unit_test(test_two_workers_drift),
         cmocka_unit_test(test_out_of_order),        cmocka_unit_test(test_saturation),
         cmocka_unit_test(test_bad_config),          cmocka_unit_test(test_deterministic),        cmocka_unit_test(test_synth_nb201),

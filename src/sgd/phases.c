@@ -1,0 +1,72 @@
+/* Phase-averaged simulation of asynchronous PS SGD (contract and rationale:
+ * hw_sgd_simulate_phases in hwnas/sgd_sim.h). */
+#include <math.h>
+#include <stdlib.h>
+
+#include "hwnas/sgd_sim.h"
+#include "hwnas/error.h"
+
+/* Offsets of run j of K over one step P: worker 0 at 0, worker i at P * frac((j + 0.5) / K + (i - 1) * g). */
+static void offsets(int W, int j, int K, double P, double *start)
+{
+    const double g = 0.61803398874989484820; /* (sqrt 5 - 1) / 2 */
+    start[0] = 0;
+    for (int i = 1; i < W; i++) {
+        double u = (j + 0.5) / K + (i - 1) * g;
+        start[i] = P * (u - floor(u));
+    }
+}
+
+int hw_sgd_simulate_phases(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int samples, hw_sgd_sim_result *r,
+                           hw_err *err)
+{
+    *r = (hw_sgd_sim_result){0};
+    if (samples < 1 || samples > 10000)
+        return hw_errf(err, HW_EINPUT, "phases: %d is not in [1, 10000]; give the number of phase samples", samples);
+    if (c->workers <= 1)
+        return hw_sgd_simulate(t, c, r, err);
+    double P = 0;
+    int rc = hw_sgd_single_step_us(t, c, &P, err);
+    if (rc)
+        return rc;
+    double *start = hw_calloc((size_t)c->workers, sizeof *start, err);
+    double *thr = hw_calloc((size_t)samples, sizeof *thr, err);
+    if (!start || !thr) {
+        free(start), free(thr);
+        return HW_ENOMEM;
+    }
+    hw_sgd_sim_cfg one = *c;
+    one.record = 0, one.start_us = start;
+    hw_sgd_sim_result sum = {0};
+    sum.workers = c->workers;
+    for (int j = 0; !rc && j < samples; j++) {
+        hw_sgd_sim_result x;
+        offsets(c->workers, j, samples, P, start);
+        if ((rc = hw_sgd_simulate(t, &one, &x, err)))
+            break;
+        thr[j] = x.steps_per_s;
+        sum.steps_per_s += x.steps_per_s, sum.step_us += x.step_us, sum.step_us_max += x.step_us_max;
+        sum.util_down += x.util_down, sum.util_up += x.util_up, sum.server_busy += x.server_busy;
+        sum.cpu_speed += x.cpu_speed;
+        sum.t_end_us = fmax(sum.t_end_us, x.t_end_us);
+        hw_sgd_sim_result_free(&x);
+    }
+    if (!rc) {
+        sum.steps_per_s /= samples, sum.step_us /= samples, sum.step_us_max /= samples;
+        sum.util_down /= samples, sum.util_up /= samples, sum.server_busy /= samples, sum.cpu_speed /= samples;
+        if (c->record) { /* the run nearest the mean, with its events */
+            int best = 0;
+            for (int j = 1; j < samples; j++)
+                if (fabs(thr[j] - sum.steps_per_s) < fabs(thr[best] - sum.steps_per_s))
+                    best = j;
+            hw_sgd_sim_result x;
+            offsets(c->workers, best, samples, P, start);
+            one.record = 1;
+            if (!(rc = hw_sgd_simulate(t, &one, &x, err)))
+                sum.ev = x.ev, sum.n_ev = x.n_ev;
+        }
+        *r = sum;
+    }
+    free(start), free(thr);
+    return rc;
+}
