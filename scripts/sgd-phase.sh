@@ -10,7 +10,7 @@ set -euo pipefail
 [ $# -eq 1 ] || { echo "usage: $0 TRACE.json" >&2; exit 2; }
 [ -r "$1" ] || { echo "$0: $1: cannot read the trace" >&2; exit 2; }
 awk '
-function num(key,   m) { if (match($0, "\"" key "\":[-0-9.e+]+")) return substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3) + 0; return "" }
+function num(key) { if (match($0, "\"" key "\":[-0-9.e+]+")) return substr($0, RSTART + length(key) + 3, RLENGTH - length(key) - 3) + 0; return "" }
 /"ph":"X"/ && /"cat":"pull"/ {
     pid = num("pid"); step = num("step"); ts = num("ts")
     if (pid != 1 && pid != 2) next

@@ -48,7 +48,8 @@ take_trace() { # OUT.json: the lone single-worker trace
 take_trace "$TRACE" || exit $?
 # The test bed runs every worker on THIS machine: with W workers, W processes share its cores (and, on a VM,
 # possibly SMT siblings), so a worker computes slower than alone. What a real cluster's per-node trace is, here
-# is the single-worker trace taken while W copies run at once (COLOCATE=1, default): trace-wW.json, worker 1's.
+# can be the single-worker trace taken while W copies run at once (COLOCATE=1; default 0, the CPU model instead):
+# trace-wW.json, worker 1's.
 COLOCATE=${COLOCATE:-0}
 trace_for() { # W -> path of the trace the prediction for W workers uses
     local w=$1 i
