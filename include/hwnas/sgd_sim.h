@@ -112,17 +112,19 @@ int hw_sgd_single_step_us(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, double
  * drift without a preferred direction is a random walk on the circle, whose
  * stationary distribution is uniform. So the prediction is the mean over
  * `samples` runs whose offsets are spread evenly over one single-worker step
- * P (hw_sgd_single_step_us): in run j (0-based) worker 0 starts at 0 and
+ * P = step_us (hw_sgd_single_step_us under c; the caller simulates it once per
+ * trace, not once per worker count): in run j (0-based) worker 0 starts at 0 and
  * worker i >= 1 at P * frac((j + 0.5) / samples + (i - 1) * g), g = (sqrt 5 -
  * 1) / 2 (a rank-1 lattice: each worker's offsets are stratified over [0, P),
  * different workers' are shifted apart). c->start_us and c->stagger_us are
  * ignored. Every field of r except ev is the mean over the runs (t_end_us: the
  * latest); with c->record, r->ev holds the events of the run whose throughput
  * is nearest the mean (ties: the lowest j). W = 1: one run. samples in
- * [1, 10000]; one sample puts worker 1 half a step after worker 0. */
+ * [1, 10000]; one sample puts worker 1 half a step after worker 0; step_us
+ * finite and > 0. */
 #define HW_SGD_PHASES_DEFAULT 16
-int hw_sgd_simulate_phases(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int samples, hw_sgd_sim_result *r,
-                           hw_err *err);
+int hw_sgd_simulate_phases(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int samples, double step_us,
+                           hw_sgd_sim_result *r, hw_err *err);
 
 /* Network description strings (src/sgd/units.c), strict, returning 0 or -1:
  * a bandwidth per second: a number > 0 directly followed by bit, kbit, Mbit,

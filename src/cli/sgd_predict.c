@@ -201,8 +201,8 @@ static void prediction_json(const predict_args *a, const hw_sgd_sim_result *r, c
 
 static int predict(predict_args *a, const hw_sgd_trace *t, hw_err *err)
 {
-    double step1 = 0; /* auto stagger: the single-worker step / W */
-    int rc = a->stagger == -1 ? hw_sgd_single_step_us(t, &a->sim, &step1, err) : 0;
+    double step1 = 0; /* the single-worker step: auto stagger step1 / W, or the phases' period */
+    int rc = a->stagger < 0 ? hw_sgd_single_step_us(t, &a->sim, &step1, err) : 0;
     if (rc)
         return rc;
     puts("workers,steps_per_s,step_us,step_us_max,util_down,util_up,server_busy,cpu_speed");
@@ -212,7 +212,7 @@ static int predict(predict_args *a, const hw_sgd_trace *t, hw_err *err)
         c.workers = a->workers[k];
         c.stagger_us = a->stagger >= 0 ? a->stagger : step1 / c.workers;
         c.record = a->trace_out && c.workers == a->trace_workers;
-        rc = a->stagger > -2 ? hw_sgd_simulate(t, &c, &r, err) : hw_sgd_simulate_phases(t, &c, a->phases, &r, err);
+        rc = a->stagger > -2 ? hw_sgd_simulate(t, &c, &r, err) : hw_sgd_simulate_phases(t, &c, a->phases, step1, &r, err);
         if (rc)
             break;
         printf("%d,%.6g,%.3f,%.3f,%.6f,%.6f,%.6f,%.6f\n", r.workers, r.steps_per_s, r.step_us, r.step_us_max,

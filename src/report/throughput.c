@@ -34,13 +34,15 @@ static int simulate(const hw_plan *p, uint32_t key, double *out, hw_err *err)
     hw_sgd_synth_cfg sc = {p->throughput.batch, p->throughput.gflops, APPLY_US_PER_BYTE, MSG_OVERHEAD_US};
     hw_nb201_from_key(key, &a);
     int rc = hw_sgd_synth_nb201(&a, &sc, &t, err);
-    double lat = p->throughput.latency_us / 2;
+    double lat = p->throughput.latency_us / 2, step1 = 0;
     hw_sgd_sim_cfg c = {1, WARMUP, STEPS, (hw_sgd_policy)p->throughput.pull, (hw_sgd_policy)p->throughput.push, SEED,
                         {p->throughput.bw_server, p->throughput.bw_worker, lat, lat}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR, NULL};
+    if (!rc)
+        rc = hw_sgd_single_step_us(&t, &c, &step1, err); /* the phases' period */
     for (int k = 0; !rc && k < p->throughput.n_workers; k++) {
         c.workers = p->throughput.workers[k];
         hw_sgd_sim_result r;
-        if ((rc = hw_sgd_simulate_phases(&t, &c, HW_SGD_PHASES_DEFAULT, &r, err)))
+        if ((rc = hw_sgd_simulate_phases(&t, &c, HW_SGD_PHASES_DEFAULT, step1, &r, err)))
             break;
         out[3 * k] = r.steps_per_s;
         out[3 * k + 1] = r.step_us;

@@ -17,18 +17,18 @@ static void offsets(int W, int j, int K, double P, double *start)
     }
 }
 
-int hw_sgd_simulate_phases(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int samples, hw_sgd_sim_result *r,
-                           hw_err *err)
+int hw_sgd_simulate_phases(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int samples, double step_us,
+                           hw_sgd_sim_result *r, hw_err *err)
 {
     *r = (hw_sgd_sim_result){0};
     if (samples < 1 || samples > 10000)
         return hw_errf(err, HW_EINPUT, "phases: %d is not in [1, 10000]; give the number of phase samples", samples);
     if (c->workers <= 1)
         return hw_sgd_simulate(t, c, r, err);
-    double P = 0;
-    int rc = hw_sgd_single_step_us(t, c, &P, err);
-    if (rc)
-        return rc;
+    if (!(isfinite(step_us) && step_us > 0))
+        return hw_errf(err, HW_EINPUT, "phases: single-worker step %g us is not finite and > 0", step_us);
+    const double P = step_us;
+    int rc = HW_OK;
     double *start = hw_calloc((size_t)c->workers, sizeof *start, err);
     double *thr = hw_calloc((size_t)samples, sizeof *thr, err);
     if (!start || !thr) {

@@ -457,6 +457,9 @@ static void test_phases(void **state)
     comm_only(&t);
     hw_sgd_sim_cfg c = cfg(2, HW_SGD_LAYER, HW_SGD_LAYER, 10, 10, 0, 0);
     c.steps = 4;
+    double P = -1;
+    assert_int_equal(hw_sgd_single_step_us(&t, &c, &P, &err), 0);
+    assert_true(P == 200);
     double start[2] = {0, 25};
     c.start_us = start;
     r = run(&t, &c);
@@ -465,12 +468,12 @@ static void test_phases(void **state)
     r = run(&t, &c);
     assert_close(r.steps_per_s, 2e6 / 350, 1e-12);
     c.start_us = NULL;
-    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 4, &r, &err), 0);
+    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 4, P, &r, &err), 0);
     assert_close(r.steps_per_s, (2e6 / 350 + 2e6 / 250) / 2, 1e-12);
     assert_close(r.step_us, 300, 1e-12);
     assert_true(r.ev == NULL);
     c.record = 1;
-    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 2, &r, &err), 0);
+    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 2, P, &r, &err), 0);
     assert_close(r.steps_per_s, 2e6 / 300, 1e-12);
     double w2_first = -1; /* the recorded run: the first of the two (a tie), w2 starting at 50 */
     for (size_t i = 0; i < r.n_ev; i++)
@@ -479,14 +482,17 @@ static void test_phases(void **state)
     assert_true(w2_first == 50);
     hw_sgd_sim_result_free(&r);
     c.record = 0;
-    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 1, &r, &err), 0);
+    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 1, P, &r, &err), 0);
     assert_close(r.steps_per_s, 2e6 / 200, 1e-12);
     c.workers = 1;
-    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 16, &r, &err), 0);
+    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 16, P, &r, &err), 0);
     assert_close(r.steps_per_s, 1e6 / 200, 1e-12);
-    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 0, &r, &err), HW_EINPUT);
+    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 0, P, &r, &err), HW_EINPUT);
     assert_non_null(strstr(err.msg, "phases"));
-    c.workers = 2, c.start_us = start, start[1] = -1;
+    c.workers = 2;
+    assert_int_equal(hw_sgd_simulate_phases(&t, &c, 4, 0, &r, &err), HW_EINPUT);
+    assert_non_null(strstr(err.msg, "single-worker step"));
+    c.start_us = start, start[1] = -1;
     assert_int_equal(hw_sgd_simulate(&t, &c, &r, &err), HW_EINPUT);
     assert_non_null(strstr(err.msg, "start"));
     hw_sgd_trace_free(&t);
