@@ -23,6 +23,10 @@
 #       a prediction error); "once": one trace at the start for every row
 #   COLOCATE=0  1: predict W workers from a single-worker trace taken while W copies run on this machine
 #       (the older way to capture core sharing, before the CPU model; 0: always the lone worker's trace)
+#   REPEAT=1  training runs per row (each after its own fresh trace with TRACE_EVERY=row); the row shows the
+#       mean measured and mean predicted throughput, the error between them, and for REPEAT > 1 the runs'
+#       standard deviation and range (W = 2 at 10 Mbit/s: seven 40-step runs ranged 0.357-0.426 steps/s);
+#       every run's figures: OUT/runs.csv
 #   PREDICT='"$HWNAS" sgd-predict "$PTRACE" --workers $W --bw-server ${PBPS}bit --bw-worker ${PBPS}bit ...'
 #       (evaluated; the steps_per_s column of its CSV row is the prediction)
 set -u
@@ -40,7 +44,8 @@ export OPENBLAS_NUM_THREADS=1
 [ "$(id -u)" -eq 0 ] || { echo "sgd-validate: must run as root (test bed: network namespaces, tc)" >&2; exit 2; }
 [ -x "$HWNAS" ] || { echo "sgd-validate: no $HWNAS; run make" >&2; exit 2; }
 mkdir -p "$OUT"
-TRACE=$OUT/trace.json TRACE_EVERY=${TRACE_EVERY:-row}
+TRACE=$OUT/trace.json TRACE_EVERY=${TRACE_EVERY:-row} REPEAT=${REPEAT:-1}
+[[ $REPEAT =~ ^[1-9][0-9]?$ ]] || { echo "sgd-validate: REPEAT=$REPEAT: give a run count in 1..99" >&2; exit 2; }
 case $TRACE_EVERY in row|once) ;; *) echo "sgd-validate: TRACE_EVERY=$TRACE_EVERY: use row or once" >&2; exit 2 ;; esac
 take_trace() { # OUT.json: the lone single-worker trace
     "$HWNAS" sgd-trace --arch "$ARCH" --batch "$BATCH" --steps 12 --warmup 2 "${EXTRA_ARGS[@]}" --output "$1" >&2
@@ -78,28 +83,51 @@ bps() { local r=${1,,}; case $r in *gbit) echo $((${r%gbit} * 1000000000)) ;; *m
         *kbit) echo $((${r%kbit} * 1000)) ;; *) echo "${r%bit}" ;; esac; }
 echo "| W | link | measured steps/s | predicted steps/s | error | worker step ms | CPU (server, workers) |"
 echo "|---|---|---|---|---|---|---|"
+echo "W,rate,run,measured,predicted,error_pct" >"$OUT/runs.csv"
 for c in $CONFIGS; do
     W=${c%%:*} RATE=${c#*:} BPS=$(bps "${c#*:}")
-    PTRACE=$(trace_for "$W")
-    if [ "$TRACE_EVERY" = row ] && [ "$PTRACE" = "$TRACE" ]; then
-        PTRACE=$OUT/trace-w$W-$RATE.json
-        take_trace "$PTRACE" || exit $?
-    fi
     PBPS=$(awk -v b="$BPS" -v e="$EFFICIENCY" 'BEGIN { printf "%.0f", b * e }')
     "$TB" shape "$RATE" || exit $?
-    log=$OUT/train-w$W-$RATE.txt
-    "$TB" run $((W + 1)) "$HWNAS" sgd-train --arch "$ARCH" --batch "$BATCH" --steps "$STEPS" --warmup "$WARMUP" \
-        --policy "$POLICY" --push-policy "$PUSH_POLICY" "${EXTRA_ARGS[@]}" --log-every 10 --trace "$OUT/measured-w$W-$RATE.json" >"$log" 2>&1 ||
-        { echo "sgd-validate: sgd-train failed for W=$W $RATE; see $log" >&2; continue; }
-    res=$(grep '^result ' "$log")
-    meas=$(sed -n 's/.*throughput=\([0-9.]*\).*/\1/p' <<<"$res")
-    steps=$(sed -n 's/.*step_ms=\([0-9.,]*\).*/\1/p' <<<"$res")
-    cpu=$(sed -n 's/.*cpu=\([0-9.,]*\).*/\1/p' <<<"$res")
-    pred=-
-    if [ $has_predict -eq 1 ]; then
-        pred=$(eval "$PREDICT" 2>"$OUT/predict-w$W-$RATE.err" | awk -F, -v w="$W" '$1 == w { print $2; exit }')
-        [ -n "$pred" ] || pred=-
-    fi
-    err=$(awk -v m="$meas" -v p="$pred" 'BEGIN { if (p == "-" || m <= 0) print "-"; else printf "%+.1f %%", 100 * (p - m) / m }')
-    echo "| $W | $RATE | $meas | $pred | $err | $steps | $cpu |"
+    ms=() ps=() steps= cpu=
+    for ((run = 1; run <= REPEAT; run++)); do
+        sfx=w$W-$RATE
+        [ "$REPEAT" -gt 1 ] && sfx=$sfx-r$run
+        PTRACE=$(trace_for "$W")
+        if [ "$TRACE_EVERY" = row ] && [ "$PTRACE" = "$TRACE" ]; then
+            PTRACE=$OUT/trace-$sfx.json
+            take_trace "$PTRACE" || exit $?
+        fi
+        log=$OUT/train-$sfx.txt
+        "$TB" run $((W + 1)) "$HWNAS" sgd-train --arch "$ARCH" --batch "$BATCH" --steps "$STEPS" --warmup "$WARMUP" \
+            --policy "$POLICY" --push-policy "$PUSH_POLICY" "${EXTRA_ARGS[@]}" --log-every 10 --trace "$OUT/measured-$sfx.json" >"$log" 2>&1 ||
+            { echo "sgd-validate: sgd-train failed for W=$W $RATE run $run; see $log" >&2; continue; }
+        res=$(grep '^result ' "$log")
+        meas=$(sed -n 's/.*throughput=\([0-9.]*\).*/\1/p' <<<"$res")
+        steps=${steps:+$steps / }$(sed -n 's/.*step_ms=\([0-9.,]*\).*/\1/p' <<<"$res")
+        cpu=${cpu:+$cpu / }$(sed -n 's/.*cpu=\([0-9.,]*\).*/\1/p' <<<"$res")
+        pred=-
+        if [ $has_predict -eq 1 ]; then
+            pred=$(eval "$PREDICT" 2>"$OUT/predict-$sfx.err" | awk -F, -v w="$W" '$1 == w { print $2; exit }')
+            [ -n "$pred" ] || pred=-
+        fi
+        ms+=("$meas") ps+=("$pred")
+        echo "$W,$RATE,$run,$meas,$pred,$(awk -v m="$meas" -v p="$pred" 'BEGIN { if (p == "-" || m <= 0) print "-"; else printf "%+.1f", 100 * (p - m) / m }')" >>"$OUT/runs.csv"
+    done
+    [ ${#ms[@]} -gt 0 ] || continue
+    # the row: the mean over the runs of the measured and of the predicted throughput; with REPEAT > 1 the
+    # measured column also shows the runs' sample standard deviation and range
+    row=$(printf '%s\n' "${ms[@]}" | paste -d' ' - <(printf '%s\n' "${ps[@]}") | awk '
+        { m[NR] = $1; sm += $1; if ($2 == "-") np = 1; else sp += $2 }
+        END {
+            n = NR; mm = sm / n; mp = sp / n
+            meas = sprintf("%.6f", mm)
+            if (n > 1) {
+                v = 0; lo = m[1]; hi = m[1]
+                for (i = 1; i <= n; i++) { v += (m[i] - mm) ^ 2; if (m[i] < lo) lo = m[i]; if (m[i] > hi) hi = m[i] }
+                meas = sprintf("%.6f ± %.6f (%d runs, %.6f-%.6f)", mm, sqrt(v / (n - 1)), n, lo, hi)
+            }
+            if (np) printf "%s | - | -", meas
+            else printf "%s | %.6g | %+.1f %%", meas, mp, 100 * (mp - mm) / mm
+        }')
+    echo "| $W | $RATE | $row | $steps | $cpu |"
 done
