@@ -103,6 +103,7 @@ for c in $CONFIGS; do
             { echo "sgd-validate: sgd-train failed for W=$W $RATE run $run; see $log" >&2; continue; }
         res=$(grep '^result ' "$log")
         meas=$(sed -n 's/.*throughput=\([0-9.]*\).*/\1/p' <<<"$res")
+        [ -n "$meas" ] || { echo "sgd-validate: no throughput in $log (W=$W $RATE run $run); run skipped" >&2; continue; }
         steps=${steps:+$steps / }$(sed -n 's/.*step_ms=\([0-9.,]*\).*/\1/p' <<<"$res")
         cpu=${cpu:+$cpu / }$(sed -n 's/.*cpu=\([0-9.,]*\).*/\1/p' <<<"$res")
         pred=-
@@ -126,7 +127,7 @@ for c in $CONFIGS; do
                 for (i = 1; i <= n; i++) { v += (m[i] - mm) ^ 2; if (m[i] < lo) lo = m[i]; if (m[i] > hi) hi = m[i] }
                 meas = sprintf("%.6f ± %.6f (%d runs, %.6f-%.6f)", mm, sqrt(v / (n - 1)), n, lo, hi)
             }
-            if (np) printf "%s | - | -", meas
+            if (np || mm <= 0) printf "%s | %s | -", meas, np ? "-" : sprintf("%.6g", mp)
             else printf "%s | %.6g | %+.1f %%", meas, mp, 100 * (mp - mm) / mm
         }')
     echo "| $W | $RATE | $row | $steps | $cpu |"
