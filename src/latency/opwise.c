@@ -2,9 +2,8 @@
  * counts and costs, the overhead fit and the profiling driver. */
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
-
 #include <stdlib.h>
+#include <string.h>
 
 #include "hwnas/latency.h"
 #include "hwnas/opwise.h"

@@ -23,8 +23,11 @@ int hw_sgd_simulate_phases(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int s
     *r = (hw_sgd_sim_result){0};
     if (samples < 1 || samples > 10000)
         return hw_errf(err, HW_EINPUT, "phases: %d is not in [1, 10000]; give the number of phase samples", samples);
-    if (c->workers <= 1)
-        return hw_sgd_simulate(t, c, r, err);
+    if (c->workers <= 1) { /* one run; start offsets ignored, as for W >= 2 */
+        hw_sgd_sim_cfg one = *c;
+        one.start_us = NULL, one.stagger_us = 0;
+        return hw_sgd_simulate(t, &one, r, err);
+    }
     if (!(isfinite(step_us) && step_us > 0))
         return hw_errf(err, HW_EINPUT, "phases: single-worker step %g us is not finite and > 0", step_us);
     const double P = step_us;
