@@ -11,7 +11,7 @@ case ${1:-} in # optional group on top of the base packages: `make fuzz`, `make 
 "") ;;
 fuzz) pkgs="$pkgs clang libclang-rt-14-dev llvm" ;; # libFuzzer + sanitizer runtimes, llvm-symbolizer
 valgrind) pkgs="$pkgs valgrind" ;;
-testbed) pkgs="$pkgs iproute2" ;; # ip, tc: scripts/netns-testbed.sh (shaped-link MPI test bed)
+testbed) pkgs="$pkgs iproute2 python3" ;; # ip, tc: scripts/netns-testbed.sh (shaped-link MPI test bed); python3: the transfers of sgd-share-calibrate.sh, sgd-netcpu.sh
 *) echo "usage: $0 [fuzz|valgrind|testbed]" >&2; exit 2 ;;
 esac
 missing=()

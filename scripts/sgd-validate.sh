@@ -16,8 +16,13 @@
 #       9.6 Mbit/s at 10mbit, 90.6 at 100mbit)
 #   CORES=$(nproc)  the simulator's CPU-sharing model: the server and the W workers share this machine's cores
 #       (the test bed runs every rank here; a fact of the test bed, not a fit). 0: a node per rank
-#   NET_CPU_NS=0  network-stack CPU per byte for that model (ns/byte; 0: not modelled)
-#   SHARE=fair  sharing of the server link among concurrent transfers (fair or fcfs)
+#   NET_CPU_NS=auto  network-stack CPU per byte for that model (ns/byte; 0: not modelled); "auto": measured by
+#       scripts/sgd-netcpu.sh on the test bed right after the first shaping to each rate (OUT/netcpu-RATE.txt)
+#   SHARE=noisy  sharing of the server link among concurrent transfers (fair, fcfs or noisy)
+#   SHARE_SIGMA=auto  with SHARE=noisy: the weights' lognormal sd, PULL,PUSH; "auto": measured on the test bed
+#       by scripts/sgd-share-calibrate.sh (CAL_ROUNDS=16 rounds per direction, transfers of the trace's model
+#       bytes, at least 0.4 s of the rate) right after the first shaping to each rate, before any training; OUT/share-RATE.txt
+#   RUNS=32  with SHARE=noisy: noisy runs averaged per prediction (sgd-predict --runs)
 #   TRACE_EVERY=row  a fresh single-worker trace right before each row's training run, the prediction from
 #       it (this VM's speed drifts by 5-8 % over minutes; one trace for the whole table made a drift look like
 #       a prediction error); "once": one trace at the start for every row
@@ -73,8 +78,41 @@ trace_for() { # W -> path of the trace the prediction for W workers uses
 has_predict=0
 "$HWNAS" --help 2>/dev/null | grep -q 'sgd-predict' && has_predict=1
 LATENCY_US=${LATENCY_US:-50} EFFICIENCY=${EFFICIENCY:-0.9564}
-CORES=${CORES:-$(nproc)} NET_CPU_NS=${NET_CPU_NS:-0} SHARE=${SHARE:-fair}
-PREDICT=${PREDICT:-'"$HWNAS" sgd-predict "$PTRACE" --workers $W --bw-server ${PBPS}bit --bw-worker ${PBPS}bit --latency-us $LATENCY_US --pull-policy $POLICY --push-policy $PUSH_POLICY --steps $STEPS --warmup $WARMUP --cores $CORES --net-cpu-ns-per-byte $NET_CPU_NS --share $SHARE'}
+CORES=${CORES:-$(nproc)} NET_CPU_NS=${NET_CPU_NS:-auto} SHARE=${SHARE:-noisy}
+SHARE_SIGMA=${SHARE_SIGMA:-auto} CAL_ROUNDS=${CAL_ROUNDS:-16} RUNS=${RUNS:-32}
+case $SHARE in fair|fcfs) ;; noisy) [ "$SHARE_SIGMA" = auto ] || [[ $SHARE_SIGMA =~ ^[0-9.]+(,[0-9.]+)?$ ]] ||
+    { echo "sgd-validate: SHARE_SIGMA=$SHARE_SIGMA: give auto or PULL,PUSH" >&2; exit 2; } ;;
+    *) echo "sgd-validate: SHARE=$SHARE: use fair, fcfs or noisy" >&2; exit 2 ;; esac
+[ "$NET_CPU_NS" = auto ] || [[ $NET_CPU_NS =~ ^[0-9.]+$ ]] || { echo "sgd-validate: NET_CPU_NS=$NET_CPU_NS: give auto or ns/byte" >&2; exit 2; }
+SIGMA=  # with SHARE=noisy: the current rate's PULL,PUSH
+NCPU=$NET_CPU_NS # the current rate's ns/byte
+PREDICT=${PREDICT:-'"$HWNAS" sgd-predict "$PTRACE" --workers $W --bw-server ${PBPS}bit --bw-worker ${PBPS}bit --latency-us $LATENCY_US --pull-policy $POLICY --push-policy $PUSH_POLICY --steps $STEPS --warmup $WARMUP --cores $CORES --net-cpu-ns-per-byte $NCPU --share $SHARE ${SIGMA:+--share-sigma $SIGMA --runs $RUNS}'}
+# share_sigma RATE: sets SIGMA for RATE (measured once per rate with SHARE_SIGMA=auto, on the shaped test bed)
+share_sigma() {
+    [ "$SHARE" = noisy ] || return 0
+    [ "$SHARE_SIGMA" = auto ] || { SIGMA=$SHARE_SIGMA; return 0; }
+    local f=$OUT/share-$1.txt bytes
+    if [ ! -s "$f" ] || ! grep -q '^share-sigma ' "$f"; then
+        # the model's bytes, but at least 0.4 s of transfer at the rate (far above the shaper's 10 ms burst)
+        bytes=$(python3 -c 'import json, sys; print(max(sum(t["bytes"] for t in json.load(open(sys.argv[1]))["hwnas"]["tensors"]), int(float(sys.argv[2]) * 0.05)))' "$TRACE" "$(bps "$1")") ||
+            { echo "sgd-validate: cannot read the model bytes from $TRACE" >&2; return 1; }
+        HWNAS_TB_KEEP=1 "$REPO/scripts/sgd-share-calibrate.sh" "$1" "$CAL_ROUNDS" "$bytes" >"$f" ||
+            { echo "sgd-validate: share calibration at $1 failed; see $f" >&2; return 1; }
+    fi
+    SIGMA=$(sed -n 's/^share-sigma //p' "$f")
+    echo "sgd-validate: $1: share sigma (pull,push) $SIGMA ($f)" >&2
+}
+# net_cpu RATE: sets NCPU for RATE (measured once per rate with NET_CPU_NS=auto: about 2 s of transfer)
+net_cpu() {
+    [ "$NET_CPU_NS" = auto ] || return 0
+    local f=$OUT/netcpu-$1.txt
+    if [ ! -s "$f" ] || ! grep -q '^net-cpu-ns-per-byte ' "$f"; then
+        HWNAS_TB_KEEP=1 "$REPO/scripts/sgd-netcpu.sh" "$1" "$(awk -v b="$(bps "$1")" 'BEGIN { m = int(b / 4e6); print m < 1 ? 1 : m }')" >"$f" ||
+            { echo "sgd-validate: network CPU measurement at $1 failed; see $f" >&2; return 1; }
+    fi
+    NCPU=$(sed -n 's/^net-cpu-ns-per-byte //p' "$f")
+    echo "sgd-validate: $1: network CPU $NCPU ns/byte ($f)" >&2
+}
 maxw=1
 for c in $CONFIGS; do w=${c%%:*}; [ "$w" -gt "$maxw" ] && maxw=$w; done
 "$TB" up $((maxw + 1)) || exit $?
@@ -88,6 +126,8 @@ for c in $CONFIGS; do
     W=${c%%:*} RATE=${c#*:} BPS=$(bps "${c#*:}")
     PBPS=$(awk -v b="$BPS" -v e="$EFFICIENCY" 'BEGIN { printf "%.0f", b * e }')
     "$TB" shape "$RATE" || exit $?
+    share_sigma "$RATE" || exit $?
+    net_cpu "$RATE" || exit $?
     ms=() ps=() steps= cpu=
     for ((run = 1; run <= REPEAT; run++)); do
         sfx=w$W-$RATE

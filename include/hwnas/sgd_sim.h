@@ -41,6 +41,18 @@
  * message; ties: worker id), each at min(bw_worker, what is left of
  * bw_server), the others wait. A transfer that started first keeps the link,
  * as a TCP connection with a full window keeps its share of a FIFO queue.
+ * share = NOISY: weighted max-min fair. Each transfer (a worker's pull, or
+ * its push, messages of one step) draws a weight w = exp(sigma_d * z) when
+ * its first message starts, z ~ N(0, 1) from hw_rng seeded (noise_seed,
+ * HW_SGD_NOISE_STREAM), one hw_rng_normal per draw in the order the transfers
+ * start (at one time: a fixed order, worker id then pull before push among
+ * transfers whose start conditions are already met); sigma_d =
+ * share_sigma[0] for pulls, [1] for pushes. The flows of a direction share
+ * bw_server in proportion to their weights, each capped at bw_worker (water-
+ * filling: capped flows get bw_worker, the rest share what is left by weight).
+ * sigma = 0 gives exactly the fair rates. Real TCP sharing is fair only on
+ * average; this noise moves the workers' relative phase where they contend
+ * and not where they do not (README.md, "Noisy sharing").
  * Measures: each worker runs warmup steps then steps measured steps; the run
  * stops when every worker has finished warmup + steps steps (workers that are
  * done keep running until then, so the load stays W throughout). A worker's
@@ -63,7 +75,8 @@ typedef struct hw_sgd_net {
     double lat_worker_us;
 } hw_sgd_net;
 
-typedef enum { HW_SGD_SHARE_FAIR = 0, HW_SGD_SHARE_FCFS = 1 } hw_sgd_share;
+typedef enum { HW_SGD_SHARE_FAIR = 0, HW_SGD_SHARE_FCFS = 1, HW_SGD_SHARE_NOISY = 2 } hw_sgd_share;
+#define HW_SGD_NOISE_STREAM 0x5348415245ULL /* "SHARE" */
 
 typedef struct hw_sgd_sim_cfg {
     int workers;            /* W >= 1 */
@@ -78,6 +91,8 @@ typedef struct hw_sgd_sim_cfg {
     double net_cpu_us_per_byte; /* with cores >= 1: network-stack CPU per byte carried, >= 0 */
     hw_sgd_share share;     /* sharing of the server link among concurrent flows (above) */
     const double *start_us; /* NULL: worker i starts at i * stagger_us; else at start_us[i] (finite, >= 0) */
+    double share_sigma[2];  /* share = NOISY: lognormal sd of the pull [0] and push [1] weights, in [0, 5] */
+    uint64_t noise_seed;    /* share = NOISY: seed of the weights */
 } hw_sgd_sim_cfg;
 
 typedef struct hw_sgd_sim_result {
@@ -125,6 +140,17 @@ int hw_sgd_single_step_us(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, double
 #define HW_SGD_PHASES_DEFAULT 16
 int hw_sgd_simulate_phases(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int samples, double step_us,
                            hw_sgd_sim_result *r, hw_err *err);
+
+/* Mean over `runs` noisy runs (share = NOISY): run j (0-based) is c with
+ * noise_seed = c->noise_seed + j, workers starting as c says (start_us or
+ * i * stagger_us; 0: all together, as a real job starts after a barrier).
+ * Every field of r except ev is the mean over the runs (t_end_us: the latest);
+ * with c->record, r->ev holds the events of the run whose throughput is
+ * nearest the mean (ties: the lowest j). runs in [1, 10000]. The prediction
+ * for a run of warmup + steps steps from the start, transient included. */
+#define HW_SGD_RUNS_DEFAULT 32
+int hw_sgd_simulate_runs(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int runs, hw_sgd_sim_result *r,
+                         hw_err *err);
 
 /* Network description strings (src/sgd/units.c), strict, returning 0 or -1:
  * a bandwidth per second: a number > 0 directly followed by bit, kbit, Mbit,

@@ -13,7 +13,7 @@
 
 #define USAGE "usage: hwnas sgd-predict (TRACE.json | --arch ARCH) [--workers 1..8] [--bw-server 1Gbit] " \
               "[--bw-worker 1Gbit] [--latency-us 100] [--policy layer|reverse|largest|random] [--steps N] " \
-              "[--phases K | --stagger-us X|auto] [--share fair|fcfs] [--cores N] [--net-cpu-ns-per-byte X] [--trace-out FILE] (see hwnas --help)"
+              "[--phases K | --stagger-us X|auto] [--share fair|fcfs|noisy] [--share-sigma P[,Q]] [--runs K] [--cores N] [--net-cpu-ns-per-byte X] [--trace-out FILE] (see hwnas --help)"
 #define MAX_WORKERS 4096
 
 typedef struct {
@@ -23,6 +23,8 @@ typedef struct {
     int workers[MAX_WORKERS], n_workers, trace_workers;
     double stagger;     /* -1: auto; < -1: not given (phase average over `phases` runs) */
     int phases;         /* 0: not given (HW_SGD_PHASES_DEFAULT) */
+    int runs;           /* 0: not given (HW_SGD_RUNS_DEFAULT with --share noisy) */
+    int sigma_given;
 } predict_args;
 
 static int num(const char *opt, const char *v, double lo, double *out, hw_err *err)
@@ -113,10 +115,34 @@ static int parse_opt(const char *o, const char *v, predict_args *a, hw_err *err)
             return HW_EINPUT;
         if (a->phases > 10000)
             return hw_errf(err, HW_EINPUT, "--phases: %d is above 10000; %s", a->phases, USAGE);
+    } else if (!strcmp(o, "--runs")) {
+        if (count(o, v, 1, &a->runs, err))
+            return HW_EINPUT;
+        if (a->runs > 10000)
+            return hw_errf(err, HW_EINPUT, "--runs: %d is above 10000; %s", a->runs, USAGE);
     } else if (!strcmp(o, "--share")) {
-        if (strcmp(v, "fair") && strcmp(v, "fcfs"))
-            return hw_errf(err, HW_EINPUT, "--share: '%s' is not a sharing model; use fair or fcfs", v);
-        c->share = strcmp(v, "fair") ? HW_SGD_SHARE_FCFS : HW_SGD_SHARE_FAIR;
+        if (!strcmp(v, "fair"))
+            c->share = HW_SGD_SHARE_FAIR;
+        else if (!strcmp(v, "fcfs"))
+            c->share = HW_SGD_SHARE_FCFS;
+        else if (!strcmp(v, "noisy"))
+            c->share = HW_SGD_SHARE_NOISY;
+        else
+            return hw_errf(err, HW_EINPUT, "--share: '%s' is not a sharing model; use fair, fcfs or noisy", v);
+    } else if (!strcmp(o, "--share-sigma")) {
+        char *end;
+        double p = strtod(v, &end), u = p;
+        int ok = end != v;
+        if (ok && *end == ',') { /* PULL,PUSH */
+            const char *q = end + 1;
+            u = strtod(q, &end);
+            ok = end != q;
+        }
+        if (!ok || *end || !(p >= 0 && p <= 5 && u >= 0 && u <= 5))
+            return hw_errf(err, HW_EINPUT, "--share-sigma: '%s' is not S or PULL,PUSH with each in [0, 5] (the "
+                           "lognormal sd of transfer weights; scripts/sgd-share-calibrate.sh measures it)", v);
+        c->share_sigma[0] = p, c->share_sigma[1] = u;
+        a->sigma_given = 1;
     } else if (!strcmp(o, "--cores"))
         return count(o, v, 0, &c->cores, err);
     else if (!strcmp(o, "--net-cpu-ns-per-byte")) {
@@ -141,7 +167,8 @@ static int parse_opt(const char *o, const char *v, predict_args *a, hw_err *err)
 static int parse_args(int argc, char **argv, predict_args *a, hw_err *err)
 {
     *a = (predict_args){0};
-    a->sim = (hw_sgd_sim_cfg){1, 2, 20, HW_SGD_LAYER, HW_SGD_REVERSE, 1, {125, 125, 50, 50}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR, NULL};
+    a->sim = (hw_sgd_sim_cfg){1, 2, 20, HW_SGD_LAYER, HW_SGD_REVERSE, 1, {125, 125, 50, 50}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR, NULL,
+                              {0, 0}, 0};
     a->synth = (hw_sgd_synth_cfg){64, 20, 0.25e-3, 10};
     a->stagger = -2;
     if (hw_sgd_parse_workers("1..8", MAX_WORKERS, a->workers, MAX_WORKERS, &a->n_workers))
@@ -165,6 +192,18 @@ static int parse_args(int argc, char **argv, predict_args *a, hw_err *err)
     if (a->phases && a->stagger > -2)
         return hw_errf(err, HW_EINPUT, "--phases and --stagger-us: give one (phases average over start offsets, "
                        "a stagger fixes them); %s", USAGE);
+    if (a->sim.share == HW_SGD_SHARE_NOISY) {
+        if (!a->sigma_given)
+            return hw_errf(err, HW_EINPUT, "--share noisy: give --share-sigma PULL,PUSH (scripts/"
+                           "sgd-share-calibrate.sh measures it on the test bed); %s", USAGE);
+        if (a->phases)
+            return hw_errf(err, HW_EINPUT, "--phases: not with --share noisy (noisy runs start together, or at "
+                           "--stagger-us, and average over --runs seeds); %s", USAGE);
+        if (!a->runs)
+            a->runs = HW_SGD_RUNS_DEFAULT;
+    } else if (a->sigma_given || a->runs)
+        return hw_errf(err, HW_EINPUT, "%s: only with --share noisy; %s", a->runs ? "--runs" : "--share-sigma", USAGE);
+    a->sim.noise_seed = a->sim.seed;
     if (!a->phases)
         a->phases = a->stagger > -2 ? 1 : HW_SGD_PHASES_DEFAULT; /* 1 with a stagger: one run */
     if (!a->trace_workers)
@@ -191,17 +230,19 @@ static void prediction_json(const predict_args *a, const hw_sgd_sim_result *r, c
              "\"util_up\":%.6f,\"server_busy\":%.6f,\"pull_policy\":\"%s\",\"push_policy\":\"%s\",\"seed\":%llu,"
              "\"bw_server_bytes_per_us\":%.17g,\"bw_worker_bytes_per_us\":%.17g,\"lat_server_us\":%.17g,"
              "\"lat_worker_us\":%.17g,\"warmup\":%d,\"steps\":%d,\"stagger_us\":%.17g,\"share\":\"%s\",\"cores\":%d,"
-             "\"net_cpu_us_per_byte\":%.17g,\"cpu_speed\":%.6f,\"phases\":%d}",
+             "\"net_cpu_us_per_byte\":%.17g,\"cpu_speed\":%.6f,\"phases\":%d,\"share_sigma\":[%.17g,%.17g],"
+             "\"runs\":%d}",
              r->workers, r->steps_per_s, r->step_us, r->step_us_max, r->util_down, r->util_up, r->server_busy,
              hw_sgd_policy_name(c->pull), hw_sgd_policy_name(c->push), (unsigned long long)c->seed, c->net.bw_server,
              c->net.bw_worker, c->net.lat_server_us, c->net.lat_worker_us, c->warmup, c->steps, c->stagger_us,
-             c->share == HW_SGD_SHARE_FCFS ? "fcfs" : "fair", c->cores,
-             c->net_cpu_us_per_byte, r->cpu_speed, a->phases);
+             c->share == HW_SGD_SHARE_FCFS ? "fcfs" : c->share == HW_SGD_SHARE_NOISY ? "noisy" : "fair", c->cores,
+             c->net_cpu_us_per_byte, r->cpu_speed, a->phases, c->share_sigma[0], c->share_sigma[1], a->runs);
 }
 
 static int predict(predict_args *a, const hw_sgd_trace *t, hw_err *err)
 {
     double step1 = 0; /* the single-worker step: auto stagger step1 / W, or the phases' period */
+    const int noisy = a->sim.share == HW_SGD_SHARE_NOISY;
     int rc = a->stagger < 0 ? hw_sgd_single_step_us(t, &a->sim, &step1, err) : 0;
     if (rc)
         return rc;
@@ -210,9 +251,13 @@ static int predict(predict_args *a, const hw_sgd_trace *t, hw_err *err)
         hw_sgd_sim_result r;
         hw_sgd_sim_cfg c = a->sim;
         c.workers = a->workers[k];
-        c.stagger_us = a->stagger >= 0 ? a->stagger : step1 / c.workers;
+        c.stagger_us = a->stagger >= 0 ? a->stagger : a->stagger == -1 ? step1 / c.workers : 0;
         c.record = a->trace_out && c.workers == a->trace_workers;
-        rc = a->stagger > -2 ? hw_sgd_simulate(t, &c, &r, err) : hw_sgd_simulate_phases(t, &c, a->phases, step1, &r, err);
+        if (noisy) /* started together (or staggered), mean over seeds */
+            rc = hw_sgd_simulate_runs(t, &c, a->runs, &r, err);
+        else
+            rc = a->stagger > -2 ? hw_sgd_simulate(t, &c, &r, err)
+                                 : hw_sgd_simulate_phases(t, &c, a->phases, step1, &r, err);
         if (rc)
             break;
         printf("%d,%.6g,%.3f,%.3f,%.6f,%.6f,%.6f,%.6f\n", r.workers, r.steps_per_s, r.step_us, r.step_us_max,

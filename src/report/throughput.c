@@ -36,7 +36,7 @@ static int simulate(const hw_plan *p, uint32_t key, double *out, hw_err *err)
     int rc = hw_sgd_synth_nb201(&a, &sc, &t, err);
     double lat = p->throughput.latency_us / 2, step1 = 0;
     hw_sgd_sim_cfg c = {1, WARMUP, STEPS, (hw_sgd_policy)p->throughput.pull, (hw_sgd_policy)p->throughput.push, SEED,
-                        {p->throughput.bw_server, p->throughput.bw_worker, lat, lat}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR, NULL};
+                        {p->throughput.bw_server, p->throughput.bw_worker, lat, lat}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR, NULL, {0, 0}, 0};
     if (!rc)
         rc = hw_sgd_single_step_us(&t, &c, &step1, err); /* the phases' period */
     for (int k = 0; !rc && k < p->throughput.n_workers; k++) {

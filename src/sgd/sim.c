@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hwnas/rng.h"
+
 enum { PULL = 0, PUSH = 1 };
 
 typedef struct {
@@ -32,6 +34,7 @@ typedef struct {
     char *grad_ready;       /* per tensor */
     int next[2];            /* next message (index into the order) per direction */
     double burst_t0[2];     /* when this step's first message of each direction started */
+    double weight[2];       /* share = NOISY: this step's transfer weight per direction */
     flow fl[2];
     fifo dl[2];             /* deliveries: pulls to the worker, pushes to the server */
     double *ends;           /* end of each step, warmup + steps of them */
@@ -58,6 +61,8 @@ typedef struct {
     int unfinished;         /* workers with fewer than total steps done */
     hw_sgd_event *ev;
     size_t n_ev, cap_ev;
+    hw_rng noise;           /* share = NOISY: the weights' stream */
+    char *capped;           /* share = NOISY: per worker, scratch of the water-filling */
     hw_err *err;
     int rc;
 } sim;
@@ -214,8 +219,10 @@ static int settle_worker(sim *s, int i)
         int k = s->order[d][w->next[d]];
         if (d == PUSH && !w->grad_ready[k])
             continue;
-        if (!w->next[d]++)
+        if (!w->next[d]++) {
             w->burst_t0[d] = s->now;
+            w->weight[d] = s->c->share == HW_SGD_SHARE_NOISY ? exp(s->c->share_sigma[d] * hw_rng_normal(&s->noise)) : 1;
+        }
         *fl = (flow){1, k, (double)t->tensors[k].bytes, 0, s->now};
         changed = 1;
     }
@@ -258,9 +265,44 @@ static void settle(sim *s)
     }
 }
 
+/* share = NOISY: the flows of direction d share bw_server by weight, each
+ * capped at bw_worker. Each pass caps at least one flow or ends, so at most
+ * n + 1 passes. Returns the sum of the rates. */
+static double share_weighted(sim *s, int d)
+{
+    const double cap = s->c->net.bw_worker;
+    double left = s->c->net.bw_server, wsum = 0;
+    memset(s->capped, 0, (size_t)s->W);
+    for (int more = 1; more;) {
+        more = 0, wsum = 0;
+        for (int i = 0; i < s->W; i++)
+            if (s->w[i].fl[d].active && !s->capped[i])
+                wsum += s->w[i].weight[d];
+        for (int i = 0; i < s->W; i++) {
+            worker *w = &s->w[i];
+            if (w->fl[d].active && !s->capped[i] && left * w->weight[d] / wsum > cap) {
+                s->capped[i] = 1, more = 1;
+                w->fl[d].rate = cap;
+                left -= cap;
+            }
+        }
+    }
+    double net = 0;
+    for (int i = 0; i < s->W; i++) {
+        worker *w = &s->w[i];
+        if (!w->fl[d].active)
+            continue;
+        if (!s->capped[i])
+            w->fl[d].rate = fmax(0, left) * w->weight[d] / wsum;
+        net += w->fl[d].rate;
+    }
+    return net;
+}
+
 /* Max-min fair share of the server link: every flow of a direction gets
- * min(bw_worker, bw_server / n). With CPU sharing, then the speed of ops and
- * applies (hwnas/sgd_sim.h) and their end times at that speed. */
+ * min(bw_worker, bw_server / n); FCFS and NOISY as in hwnas/sgd_sim.h. With
+ * CPU sharing, then the speed of ops and applies (hwnas/sgd_sim.h) and their
+ * end times at that speed. */
 static void set_rates(sim *s)
 {
     double net = 0;
@@ -284,6 +326,10 @@ static void set_rates(sim *s)
                 w->fl[d].rate = fmin(bw, fmax(0, s->c->net.bw_server - r * bw));
                 net += w->fl[d].rate;
             }
+            continue;
+        }
+        if (s->c->share == HW_SGD_SHARE_NOISY) {
+            net += share_weighted(s, d);
             continue;
         }
         double r = fmin(s->c->net.bw_worker, s->c->net.bw_server / (n ? n : 1));
@@ -383,8 +429,12 @@ static int check_cfg(const hw_sgd_sim_cfg *c, hw_err *err)
     if (!(isfinite(n->lat_server_us) && n->lat_server_us >= 0) || !(isfinite(n->lat_worker_us) && n->lat_worker_us >= 0))
         return hw_errf(err, HW_EINPUT, "latency: server %g, worker %g us; both must be finite and >= 0",
                        n->lat_server_us, n->lat_worker_us);
-    if ((unsigned)c->share > HW_SGD_SHARE_FCFS)
-        return hw_errf(err, HW_EINPUT, "share: unknown sharing model; use fair or fcfs");
+    if ((unsigned)c->share > HW_SGD_SHARE_NOISY)
+        return hw_errf(err, HW_EINPUT, "share: unknown sharing model; use fair, fcfs or noisy");
+    for (int d = 0; d < 2; d++)
+        if (!(c->share_sigma[d] >= 0 && c->share_sigma[d] <= 5))
+            return hw_errf(err, HW_EINPUT, "share_sigma: %g (%s) is not in [0, 5]", c->share_sigma[d],
+                           d ? "push" : "pull");
     if (c->cores < 0 || c->cores > 1000000)
         return hw_errf(err, HW_EINPUT, "cores: %d is not in [0, 1000000]; 0 = a node per rank", c->cores);
     if (!(isfinite(c->net_cpu_us_per_byte) && c->net_cpu_us_per_byte >= 0))
@@ -463,7 +513,9 @@ static int setup(sim *s)
         hw_sgd_order(s->t, d == PULL ? s->c->pull : s->c->push, s->c->seed, s->order[d]);
     }
     s->q_cap = s->W * T1;
+    hw_rng_seed(&s->noise, s->c->noise_seed, HW_SGD_NOISE_STREAM);
     if (!(s->w = hw_calloc((size_t)s->W, sizeof *s->w, s->err)) ||
+        !(s->capped = hw_calloc((size_t)s->W, 1, s->err)) ||
         !(s->q_w = hw_calloc((size_t)s->q_cap, sizeof *s->q_w, s->err)) ||
         !(s->q_k = hw_calloc((size_t)s->q_cap, sizeof *s->q_k, s->err)))
         return HW_ENOMEM;
@@ -494,6 +546,7 @@ static void teardown(sim *s)
         }
     }
     free(s->w);
+    free(s->capped);
     free(s->q_w);
     free(s->q_k);
     free(s->order[0]);

@@ -55,8 +55,18 @@ for st in 171.25 513.75 856.25 1198.75; do
 done
 awk -v a="$avg" -v s="$sum" 'BEGIN { exit !(a > 0 && (a - s / 4) / a < 1e-5 && (s / 4 - a) / a < 1e-5) }' ||
     fail "--phases 4 gave $avg, the four staggered runs average $sum / 4"
-grep -q '"phases":4}' "$TMP/ph.json" || fail "the phase-averaged trace does not record phases 4"
+grep -q '"phases":4,' "$TMP/ph.json" || fail "the phase-averaged trace does not record phases 4"
 echo "ok: --phases 4 = mean of the four staggered runs ($avg steps/s)"
+
+# Noisy sharing: sigma 0 is the fair model (same rows, started together); with sigma > 0 the output is the
+# same on every call (seeded), and the options are checked.
+fair=$("$HWNAS" sgd-predict "$TINY" --workers 1..3 $ph --stagger-us 0) || fail "fair"
+noisy0=$("$HWNAS" sgd-predict "$TINY" --workers 1..3 $ph --share noisy --share-sigma 0,0 --runs 3) || fail "noisy 0"
+[ "$fair" = "$noisy0" ] || fail "noisy sigma 0 differs from fair: $noisy0 vs $fair"
+n1=$("$HWNAS" sgd-predict "$TINY" --workers 2,3 $ph --share noisy --share-sigma 0.4,0.3 --runs 5 --seed 3) || fail "noisy"
+n2=$("$HWNAS" sgd-predict "$TINY" --workers 2,3 $ph --share noisy --share-sigma 0.4,0.3 --runs 5 --seed 3) || fail "noisy 2"
+[ "$n1" = "$n2" ] || fail "noisy runs differ between two calls"
+echo "ok: --share noisy: sigma 0 = fair, seeded"
 
 # a synthetic NB201 trace
 "$HWNAS" sgd-predict --arch '|nor_conv_1x1~0|+|none~0|skip_connect~1|+|none~0|none~1|avg_pool_3x3~2|' \
@@ -92,6 +102,13 @@ expect_error 2 "--trace-workers: 9 is not among --workers" -- \
 expect_error 2 "--phases: '0' is not a whole number >= 1" -- "$HWNAS" sgd-predict "$TINY" --phases 0
 expect_error 2 "--phases and --stagger-us: give one" -- "$HWNAS" sgd-predict "$TINY" --phases 4 --stagger-us 0
 expect_error 2 "--share: 'lifo' is not a sharing model" -- "$HWNAS" sgd-predict "$TINY" --share lifo
+expect_error 2 "--share noisy: give --share-sigma" -- "$HWNAS" sgd-predict "$TINY" --share noisy
+expect_error 2 "--share-sigma: only with --share noisy" -- "$HWNAS" sgd-predict "$TINY" --share-sigma 0.3
+expect_error 2 "--runs: only with --share noisy" -- "$HWNAS" sgd-predict "$TINY" --runs 4
+expect_error 2 "--phases: not with --share noisy" -- "$HWNAS" sgd-predict "$TINY" --share noisy --share-sigma 0.3 --phases 4
+expect_error 2 "--share-sigma: '6' is not S or PULL,PUSH" -- "$HWNAS" sgd-predict "$TINY" --share noisy --share-sigma 6
+expect_error 2 "--share-sigma: '0.3,x' is not S or PULL,PUSH" -- "$HWNAS" sgd-predict "$TINY" --share noisy --share-sigma 0.3,x
+expect_error 2 "--runs: '0' is not a whole number >= 1" -- "$HWNAS" sgd-predict "$TINY" --share noisy --share-sigma 0.3 --runs 0
 expect_error 2 "--cores: '-1' is not a whole number >= 0" -- "$HWNAS" sgd-predict "$TINY" --cores -1
 expect_error 2 "--net-cpu-ns-per-byte: 'x' is not a number" -- "$HWNAS" sgd-predict "$TINY" --net-cpu-ns-per-byte x
 expect_error 2 "unknown option '--bogus'" -- "$HWNAS" sgd-predict "$TINY" --bogus 1

@@ -4,6 +4,7 @@
  * with ==). */
 #include "testutil.h"
 
+#include "hwnas/rng.h"
 #include "hwnas/sgd_sim.h"
 #include "hwnas/sgd_synth.h"
 
@@ -31,7 +32,7 @@ static void build(hw_sgd_trace *t, const op_spec *o, int n_ops, const tensor_spe
 static hw_sgd_sim_cfg cfg(int W, hw_sgd_policy pull, hw_sgd_policy push, double bw_s, double bw_w, double lat_s,
                           double lat_w)
 {
-    return (hw_sgd_sim_cfg){W, 1, 3, pull, push, 1, {bw_s, bw_w, lat_s, lat_w}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR, NULL};
+    return (hw_sgd_sim_cfg){W, 1, 3, pull, push, 1, {bw_s, bw_w, lat_s, lat_w}, 0, 0, 0, 0, HW_SGD_SHARE_FAIR, NULL, {0, 0}, 0};
 }
 
 static hw_sgd_sim_result run(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c)
@@ -411,6 +412,131 @@ static void test_share_models(void **state)
     hw_sgd_trace_free(&t);
 }
 
+/* Noisy sharing with sigma = 0 gives every flow weight 1: exactly the fair
+ * rates, so every output equals the fair run's bit for bit, with the worker
+ * cap binding (server 30 B/µs, workers 10) or not (server 10). */
+static void test_noisy_sigma0_is_fair(void **state)
+{
+    (void)state;
+    hw_sgd_trace t;
+    tiny(&t);
+    for (int k = 0; k < 4; k++) {
+        hw_sgd_sim_cfg c = cfg(2 + k % 2, HW_SGD_LAYER, HW_SGD_REVERSE, k < 2 ? 10 : 30, 10, 5, 5);
+        c.stagger_us = 70;
+        c.steps = 6;
+        hw_sgd_sim_result a = run(&t, &c);
+        c.share = HW_SGD_SHARE_NOISY;
+        c.noise_seed = 99;
+        hw_sgd_sim_result b = run(&t, &c);
+        if (a.steps_per_s != b.steps_per_s || a.step_us != b.step_us || a.step_us_max != b.step_us_max ||
+            a.t_end_us != b.t_end_us || a.util_down != b.util_down || a.util_up != b.util_up)
+            fail_msg("case %d: fair %.17g steps/s, noisy sigma 0 %.17g", k, a.steps_per_s, b.steps_per_s);
+        hw_sgd_sim_result_free(&a);
+        hw_sgd_sim_result_free(&b);
+    }
+    hw_sgd_trace_free(&t);
+}
+
+/* Two workers start their 1000 B pulls together (one_layer, no latency).
+ * The first two draws of the stream (seed, HW_SGD_NOISE_STREAM) are the pull
+ * weights of worker 1 and worker 2: w_i = exp(sigma z_i). With the server at
+ * S B/µs and the worker links at 10: the flows share S by weight, a flow above
+ * 10 is capped at 10 and the other gets the rest; the faster pull (rate a)
+ * ends at t1 = 1000 / a, the slower (rate b) has then sent b t1 and finishes
+ * its remainder alone at min(10, S): t2 = t1 + (1000 - b t1) / min(10, S).
+ * S = 10: t2 = 200 for any weights (the link never idles); S = 15 with sigma
+ * 2 makes the cap bind in some seeds. */
+static void test_noisy_weights(void **state)
+{
+    (void)state;
+    hw_sgd_trace t;
+    one_layer(&t, 0);
+    int capped = 0, uncapped = 0;
+    for (uint64_t seed = 1; seed <= 12; seed++)
+        for (int k = 0; k < 2; k++) {
+            const double S = k ? 15 : 10, sigma = k ? 2.0 : 0.5;
+            hw_sgd_sim_cfg c = cfg(2, HW_SGD_LAYER, HW_SGD_LAYER, S, 10, 0, 0);
+            c.share = HW_SGD_SHARE_NOISY;
+            c.share_sigma[0] = sigma, c.share_sigma[1] = 0;
+            c.noise_seed = seed;
+            c.record = 1, c.warmup = 0, c.steps = 1;
+            hw_rng g;
+            hw_rng_seed(&g, seed, HW_SGD_NOISE_STREAM);
+            double w1 = exp(sigma * hw_rng_normal(&g)), w2 = exp(sigma * hw_rng_normal(&g));
+            double f = fmax(w1, w2) / (w1 + w2), a = S * f, b = S * (1 - f);
+            if (a > 10)
+                a = 10, b = S - 10, capped++;
+            else
+                uncapped++;
+            double t1 = 1000 / a, t2 = t1 + (1000 - b * t1) / fmin(10, S);
+            hw_sgd_sim_result r = run(&t, &c);
+            double end[2] = {-1, -1};
+            for (size_t i = 0; i < r.n_ev; i++)
+                if (r.ev[i].tid == 1 && r.ev[i].step == 0)
+                    end[r.ev[i].pid - 1] = r.ev[i].ts_us + r.ev[i].dur_us;
+            double first = w1 >= w2 ? end[0] : end[1], second = w1 >= w2 ? end[1] : end[0];
+            if (fabs(first - t1) > 1e-9 * t1 || fabs(second - t2) > 1e-9 * t2)
+                fail_msg("seed %llu S %g: pulls end at %.17g and %.17g, expected %.17g and %.17g",
+                         (unsigned long long)seed, S, first, second, t1, t2);
+            if (S == 10)
+                assert_close(second, 200, 1e-12);
+            hw_sgd_sim_result_free(&r);
+        }
+    assert_true(capped > 0 && uncapped > 0); /* both branches of the water-filling met */
+    hw_sgd_trace_free(&t);
+}
+
+/* hw_sgd_simulate_runs = the mean of single runs with seeds seed .. seed +
+ * K - 1; it refuses fair sharing and a bad K. And noise drives workers started
+ * in lockstep apart: on one_layer (server 10 B/µs) lockstep is 4 transfer
+ * times per step (pulls shared 0..200, F, B, pushes shared 400..600, minus
+ * nothing: 600 µs, 3333.3 steps/s for the pair) and anti-phase can reach at
+ * most one step per worker per 400 µs (5000); noisy runs of 200 steps land
+ * strictly between. */
+static void test_noisy_runs(void **state)
+{
+    (void)state;
+    hw_sgd_trace t;
+    one_layer(&t, 0);
+    hw_sgd_sim_cfg c = cfg(2, HW_SGD_LAYER, HW_SGD_LAYER, 10, 10, 0, 0);
+    c.share = HW_SGD_SHARE_NOISY;
+    c.share_sigma[0] = 0.3, c.share_sigma[1] = 0.3;
+    c.noise_seed = 7;
+    c.warmup = 20, c.steps = 200;
+    hw_err err = {0};
+    hw_sgd_sim_result m;
+    assert_int_equal(hw_sgd_simulate_runs(&t, &c, 5, &m, &err), 0);
+    double sum = 0, lo = 1e300, hi = 0;
+    for (int j = 0; j < 5; j++) {
+        hw_sgd_sim_cfg one = c;
+        one.noise_seed = c.noise_seed + (uint64_t)j;
+        hw_sgd_sim_result r = run(&t, &one);
+        sum += r.steps_per_s;
+        lo = fmin(lo, r.steps_per_s), hi = fmax(hi, r.steps_per_s);
+        hw_sgd_sim_result_free(&r);
+    }
+    assert_close(m.steps_per_s, sum / 5, 1e-12);
+    assert_true(hi > lo); /* the seeds differ */
+    hw_sgd_sim_cfg lock = c;
+    lock.share = HW_SGD_SHARE_FAIR;
+    hw_sgd_sim_result l = run(&t, &lock);
+    assert_close(l.steps_per_s, 2e6 / 600, 1e-9);
+    if (!(lo > l.steps_per_s * 1.01 && hi <= 5000 * (1 + 1e-9)))
+        fail_msg("noisy runs %g..%g steps/s; lockstep %g, bound 5000", lo, hi, l.steps_per_s);
+    hw_sgd_sim_result_free(&l);
+    hw_sgd_sim_result_free(&m);
+    assert_int_equal(hw_sgd_simulate_runs(&t, &lock, 5, &m, &err), HW_EINPUT);
+    assert_non_null(strstr(err.msg, "not noisy"));
+    assert_int_equal(hw_sgd_simulate_runs(&t, &c, 0, &m, &err), HW_EINPUT);
+    assert_non_null(strstr(err.msg, "runs: 0"));
+    c.share_sigma[1] = -0.1;
+    assert_int_equal(hw_sgd_simulate(&t, &c, &m, &err), HW_EINPUT);
+    assert_non_null(strstr(err.msg, "share_sigma: -0.1 (push)"));
+    c.share_sigma[1] = NAN;
+    assert_int_equal(hw_sgd_simulate(&t, &c, &m, &err), HW_EINPUT);
+    hw_sgd_trace_free(&t);
+}
+
 /* Auto stagger: the single-worker step of one_layer is 400 µs; 4 workers: 100. */
 static void test_auto_stagger(void **state)
 {
@@ -504,7 +630,8 @@ int main(void)
         cmocka_unit_test(test_one_worker_policies), cmocka_unit_test(test_events),
         cmocka_unit_test(test_cpu_sharing),         cmocka_unit_test(test_net_cpu),
         cmocka_unit_test(test_share_models),        cmocka_unit_test(test_auto_stagger),
-        cmocka_unit_test(test_phases),
+        cmocka_unit_test(test_phases),              cmocka_unit_test(test_noisy_sigma0_is_fair),
+        cmocka_unit_test(test_noisy_weights),       cmocka_unit_test(test_noisy_runs),
         cmocka_unit_test(test_two_workers_share),   cmocka_unit_test(test_two_workers_drift),
         cmocka_unit_test(test_out_of_order),        cmocka_unit_test(test_saturation),
         cmocka_unit_test(test_bad_config),          cmocka_unit_test(test_deterministic),        cmocka_unit_test(test_synth_nb201),
