@@ -4,9 +4,10 @@
 # each run, DIR/trace-wW-RATE[-rN].json, else DIR/trace.json), and prints the same Markdown table with the
 # measured throughput unchanged: a model change is compared on the very same measurements. No root, no
 # test bed, no MPI. Environment as for sgd-validate.sh: STEPS and WARMUP (must be the run's: default 40, 10),
-# POLICY, PUSH_POLICY, LATENCY_US, EFFICIENCY, CORES, NET_CPU_NS, SHARE, RUNS; with SHARE=noisy,
-# SHARE_SIGMA="RATE=PULL,PUSH ..." per rate, or DIR/share-RATE.txt (sgd-validate's calibration) when a
-# rate is not given there.
+# POLICY, PUSH_POLICY, LATENCY_US, EFFICIENCY, CORES, SHARE (default noisy), RUNS; with SHARE=noisy,
+# SHARE_SIGMA="RATE=PULL,PUSH ..." per rate, or DIR/share-RATE.txt (sgd-validate's calibration) for a rate
+# not given there; NET_CPU_NS: ns/byte for every rate, or "RATE=X ..." per rate, or "auto" (default):
+# DIR/netcpu-RATE.txt, for a rate not given.
 set -u
 [ $# -eq 1 ] && [ -s "$1/runs.csv" ] || { echo "usage: $0 DIR   (DIR/runs.csv from scripts/sgd-validate.sh)" >&2; exit 2; }
 DIR=$1
@@ -14,13 +15,18 @@ REPO=$(cd "$(dirname "$0")/.." && pwd)
 HWNAS=${HWNAS:-$REPO/bin/hwnas}
 [ -x "$HWNAS" ] || { echo "sgd-repredict: no $HWNAS; run make" >&2; exit 2; }
 STEPS=${STEPS:-40} WARMUP=${WARMUP:-10} POLICY=${POLICY:-layer} PUSH_POLICY=${PUSH_POLICY:-reverse}
-LATENCY_US=${LATENCY_US:-50} EFFICIENCY=${EFFICIENCY:-0.9564} CORES=${CORES:-$(nproc)} NET_CPU_NS=${NET_CPU_NS:-0}
-SHARE=${SHARE:-fair} RUNS=${RUNS:-32} SHARE_SIGMA=${SHARE_SIGMA:-}
-sigma_for() { # RATE -> PULL,PUSH
+LATENCY_US=${LATENCY_US:-50} EFFICIENCY=${EFFICIENCY:-0.9564} CORES=${CORES:-$(nproc)} NET_CPU_NS=${NET_CPU_NS:-auto}
+SHARE=${SHARE:-noisy} RUNS=${RUNS:-32} SHARE_SIGMA=${SHARE_SIGMA:-}
+# per_rate MAP RATE FILE KEY: the value for RATE from MAP ("RATE=V ..."; a bare V: every rate), else from
+# the line "KEY V" of FILE
+per_rate() {
     local kv
-    for kv in $SHARE_SIGMA; do [ "${kv%%=*}" = "$1" ] && { echo "${kv#*=}"; return 0; }; done
-    [ -s "$DIR/share-$1.txt" ] && sed -n 's/^share-sigma //p' "$DIR/share-$1.txt" | grep . && return 0
-    echo "sgd-repredict: no sigma for $1: give SHARE_SIGMA=\"$1=PULL,PUSH\" or $DIR/share-$1.txt" >&2
+    for kv in $1; do
+        [[ $kv == *=* ]] || { echo "$kv"; return 0; }
+        [ "${kv%%=*}" = "$2" ] && { echo "${kv#*=}"; return 0; }
+    done
+    [ -s "$3" ] && sed -n "s/^$4 //p" "$3" | grep . && return 0
+    echo "sgd-repredict: no $4 for $2: give it in the environment (RATE=VALUE) or as $3" >&2
     return 1
 }
 bps() { local r=${1,,}; case $r in *gbit) echo $((${r%gbit} * 1000000000)) ;; *mbit) echo $((${r%mbit} * 1000000)) ;;
@@ -44,10 +50,14 @@ while IFS=, read -r W RATE RUN MEAS _; do
     [ -s "$T" ] || T=$DIR/trace.json
     PBPS=$(awk -v b="$(bps "$RATE")" -v e="$EFFICIENCY" 'BEGIN { printf "%.0f", b * e }')
     extra=()
-    if [ "$SHARE" = noisy ]; then s=$(sigma_for "$RATE") || exit 2; extra=(--share-sigma "$s" --runs "$RUNS"); fi
+    if [ "$SHARE" = noisy ]; then
+        s=$(per_rate "$SHARE_SIGMA" "$RATE" "$DIR/share-$RATE.txt" share-sigma) || exit 2
+        extra=(--share-sigma "$s" --runs "$RUNS")
+    fi
+    ncpu=$(per_rate "${NET_CPU_NS/auto/}" "$RATE" "$DIR/netcpu-$RATE.txt" net-cpu-ns-per-byte) || exit 2
     pred=$("$HWNAS" sgd-predict "$T" --workers "$W" --bw-server "${PBPS}bit" --bw-worker "${PBPS}bit" \
         --latency-us "$LATENCY_US" --pull-policy "$POLICY" --push-policy "$PUSH_POLICY" --steps "$STEPS" \
-        --warmup "$WARMUP" --cores "$CORES" --net-cpu-ns-per-byte "$NET_CPU_NS" --share "$SHARE" "${extra[@]}" |
+        --warmup "$WARMUP" --cores "$CORES" --net-cpu-ns-per-byte "$ncpu" --share "$SHARE" "${extra[@]}" |
         awk -F, -v w="$W" '$1 == w { print $2; exit }') || exit 2
     [ -n "$pred" ] || { echo "sgd-repredict: no prediction for W=$W $RATE run $RUN ($T)" >&2; exit 2; }
     ms+=("$MEAS") ps+=("$pred")

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # scripts/sgd-share-calibrate.sh RATE [ROUNDS] [BYTES] - measures how unevenly two concurrent TCP transfers
-# share one shaped link of the test bed (README.md, "Noisy sharing"), for `hwnas sgd-predict --share noisy
+# share one shaped link of the test bed (README.md, "Calibrating the test bed"), for `hwnas sgd-predict --share noisy
 # --share-sigma PULL,PUSH`. Root only (it brings up scripts/netns-testbed.sh with 3 namespaces and tears it
 # down). Per direction, ROUNDS (default 16) rounds in which two transfers of BYTES (default 2460000, about
 # one NB201 C=16 model) start together over persistent connections:

@@ -102,12 +102,12 @@ share_sigma() {
     SIGMA=$(sed -n 's/^share-sigma //p' "$f")
     echo "sgd-validate: $1: share sigma (pull,push) $SIGMA ($f)" >&2
 }
-# net_cpu RATE: sets NCPU for RATE (measured once per rate with NET_CPU_NS=auto: about 2 s of transfer)
+# net_cpu RATE: sets NCPU for RATE (measured once per rate with NET_CPU_NS=auto: 3 transfers of 8 s of the rate)
 net_cpu() {
     [ "$NET_CPU_NS" = auto ] || return 0
     local f=$OUT/netcpu-$1.txt
     if [ ! -s "$f" ] || ! grep -q '^net-cpu-ns-per-byte ' "$f"; then
-        HWNAS_TB_KEEP=1 "$REPO/scripts/sgd-netcpu.sh" "$1" "$(awk -v b="$(bps "$1")" 'BEGIN { m = int(b / 4e6); print m < 1 ? 1 : m }')" >"$f" ||
+        HWNAS_TB_KEEP=1 "$REPO/scripts/sgd-netcpu.sh" "$1" "$(awk -v b="$(bps "$1")" 'BEGIN { m = int(b / 1e6); print m < 1 ? 1 : m }')" >"$f" ||
             { echo "sgd-validate: network CPU measurement at $1 failed; see $f" >&2; return 1; }
     fi
     NCPU=$(sed -n 's/^net-cpu-ns-per-byte //p' "$f")

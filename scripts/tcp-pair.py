@@ -7,10 +7,21 @@
                                          BYTES at wall time T0 + r*PERIOD and prints "r seconds", the time
                                          from that start to the receiver's answer
 Two senders given the same T0 start their transfers together; their end times give the sharing.
+  tcp-pair.py cpu HOST PORT BYTES        one transfer of BYTES to a receiver; prints "BYTES seconds busy idle":
+                                         the machine's busy CPU seconds (all cores, /proc/stat: user, nice,
+                                         system, irq, softirq) from the first byte to the receiver's answer,
+                                         and over an idle period as long right after (the baseline)
 """
+import os
 import socket
 import sys
 import time
+
+
+def busy_s():
+    with open('/proc/stat') as f:
+        v = f.readline().split()
+    return (int(v[1]) + int(v[2]) + int(v[3]) + int(v[6]) + int(v[7])) / os.sysconf('SC_CLK_TCK')
 
 
 def main(a):
@@ -42,6 +53,20 @@ def main(a):
                 print('tcp-pair: receiver closed the connection', file=sys.stderr)
                 return 1
             print(r, '%.6f' % (time.time() - t), flush=True)
+        return 0
+    if len(a) == 4 and a[0] == 'cpu':
+        host, port, n = a[1], int(a[2]), int(a[3])
+        c = socket.create_connection((host, port))
+        data = b'x' * n
+        b0, t0 = busy_s(), time.time()
+        c.sendall(data)
+        if c.recv(1) != b'k':
+            print('tcp-pair: receiver closed the connection', file=sys.stderr)
+            return 1
+        b1, t1 = busy_s(), time.time()
+        time.sleep(t1 - t0)
+        b2 = busy_s()
+        print(n, '%.6f' % (t1 - t0), '%.4f' % (b1 - b0), '%.4f' % (b2 - b1), flush=True)
         return 0
     print(__doc__, file=sys.stderr)
     return 2

@@ -52,7 +52,8 @@
  * filling: capped flows get bw_worker, the rest share what is left by weight).
  * sigma = 0 gives exactly the fair rates. Real TCP sharing is fair only on
  * average; this noise moves the workers' relative phase where they contend
- * and not where they do not (README.md, "Noisy sharing").
+ * and not where they do not (README.md, "Sharing model" and "Calibrating the
+ * test bed").
  * Measures: each worker runs warmup steps then steps measured steps; the run
  * stops when every worker has finished warmup + steps steps (workers that are
  * done keep running until then, so the load stays W throughout). A worker's
@@ -146,8 +147,9 @@ int hw_sgd_simulate_phases(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int s
  * i * stagger_us; 0: all together, as a real job starts after a barrier).
  * Every field of r except ev is the mean over the runs (t_end_us: the latest);
  * with c->record, r->ev holds the events of the run whose throughput is
- * nearest the mean (ties: the lowest j). runs in [1, 10000]. The prediction
- * for a run of warmup + steps steps from the start, transient included. */
+ * nearest the mean (ties: the lowest j). runs in [1, 10000]; W = 1: one run
+ * (a lone flow's weight does not change its rate). The prediction for a run
+ * of warmup + steps steps from the start, transient included. */
 #define HW_SGD_RUNS_DEFAULT 32
 int hw_sgd_simulate_runs(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int runs, hw_sgd_sim_result *r,
                          hw_err *err);

@@ -99,5 +99,5 @@ int hw_sgd_simulate_runs(const hw_sgd_trace *t, const hw_sgd_sim_cfg *c, int run
         return hw_errf(err, HW_EINPUT, "runs: %d is not in [1, 10000]; give the number of noisy runs", runs);
     if (c->share != HW_SGD_SHARE_NOISY)
         return hw_errf(err, HW_EINPUT, "runs: the sharing model is not noisy; a fair or fcfs run is deterministic");
-    return average(t, c, runs, 0, prep_seed, r, err);
+    return average(t, c, c->workers <= 1 ? 1 : runs, 0, prep_seed, r, err);
 }

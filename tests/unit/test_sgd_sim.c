@@ -488,11 +488,11 @@ static void test_noisy_weights(void **state)
 
 /* hw_sgd_simulate_runs = the mean of single runs with seeds seed .. seed +
  * K - 1; it refuses fair sharing and a bad K. And noise drives workers started
- * in lockstep apart: on one_layer (server 10 B/µs) lockstep is 4 transfer
- * times per step (pulls shared 0..200, F, B, pushes shared 400..600, minus
- * nothing: 600 µs, 3333.3 steps/s for the pair) and anti-phase can reach at
- * most one step per worker per 400 µs (5000); noisy runs of 200 steps land
- * strictly between. */
+ * in lockstep apart: on one_layer (server 10 B/µs) a lockstep step is pulls
+ * shared 0..200, F 200..300, B 300..400, pushes shared 400..600: 600 µs,
+ * 3333.3 steps/s for the pair; a worker alone needs 400 µs a step, so the pair
+ * reaches at most 5000 (anti-phase); noisy runs of 200 steps land strictly
+ * between. */
 static void test_noisy_runs(void **state)
 {
     (void)state;
