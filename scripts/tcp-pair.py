@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""scripts/tcp-pair.py - one side of the scheduled TCP transfers of scripts/sgd-share-calibrate.sh.
+"""scripts/tcp-pair.py - one end of the timed TCP transfers of scripts/sgd-share-calibrate.sh and
+scripts/sgd-netcpu.sh (run inside the test bed's network namespaces).
 
   tcp-pair.py recv PORT BYTES            accept one connection; per round receive BYTES, answer 1 byte
   tcp-pair.py send HOST PORT BYTES T0 PERIOD ROUNDS
                                          one persistent connection (as MPI keeps its own); round r sends
                                          BYTES at wall time T0 + r*PERIOD and prints "r seconds", the time
-                                         from that start to the receiver's answer
-Two senders given the same T0 start their transfers together; their end times give the sharing.
+                                         from that start to the receiver's answer; two senders given the
+                                         same T0 start together, and their end times show the sharing
   tcp-pair.py cpu HOST PORT BYTES        one transfer of BYTES to a receiver; prints "BYTES seconds busy idle":
                                          the machine's busy CPU seconds (all cores, /proc/stat: user, nice,
                                          system, irq, softirq) from the first byte to the receiver's answer,
