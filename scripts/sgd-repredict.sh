@@ -13,6 +13,7 @@ set -u
 DIR=$1
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 HWNAS=${HWNAS:-$REPO/bin/hwnas}
+source "$REPO/scripts/sgd-lib.sh"
 [ -x "$HWNAS" ] || { echo "sgd-repredict: no $HWNAS; run make" >&2; exit 2; }
 STEPS=${STEPS:-40} WARMUP=${WARMUP:-10} POLICY=${POLICY:-layer} PUSH_POLICY=${PUSH_POLICY:-reverse}
 LATENCY_US=${LATENCY_US:-50} EFFICIENCY=${EFFICIENCY:-0.9564} CORES=${CORES:-$(nproc)} NET_CPU_NS=${NET_CPU_NS:-auto}
@@ -29,8 +30,6 @@ per_rate() {
     echo "sgd-repredict: no $4 for $2: give it in the environment (RATE=VALUE) or as $3" >&2
     return 1
 }
-bps() { local r=${1,,}; case $r in *gbit) echo $((${r%gbit} * 1000000000)) ;; *mbit) echo $((${r%mbit} * 1000000)) ;;
-        *kbit) echo $((${r%kbit} * 1000)) ;; *) echo "${r%bit}" ;; esac; }
 echo "| W | link | measured steps/s | predicted steps/s | error | runs |"
 echo "|---|---|---|---|---|---|"
 prev= ms=() ps=()
@@ -48,7 +47,8 @@ while IFS=, read -r W RATE RUN MEAS _; do
     T=$DIR/trace-w$W-$RATE-r$RUN.json
     [ -s "$T" ] || T=$DIR/trace-w$W-$RATE.json
     [ -s "$T" ] || T=$DIR/trace.json
-    PBPS=$(awk -v b="$(bps "$RATE")" -v e="$EFFICIENCY" 'BEGIN { printf "%.0f", b * e }')
+    b=$(bps "$RATE") || { echo "sgd-repredict: $DIR/runs.csv: rate '$RATE' is not a tc rate (10mbit, 1gbit)" >&2; exit 2; }
+    PBPS=$(awk -v b="$b" -v e="$EFFICIENCY" 'BEGIN { printf "%.0f", b * e }')
     extra=()
     if [ "$SHARE" = noisy ]; then
         s=$(per_rate "$SHARE_SIGMA" "$RATE" "$DIR/share-$RATE.txt" share-sigma) || exit 2

@@ -22,9 +22,8 @@ RATE=$1 ROUNDS=${2:-16} BYTES=${3:-2460000}
 command -v python3 >/dev/null || die "python3 not found (scripts/install-deps.sh testbed)"
 HERE=$(cd "$(dirname "$0")" && pwd)
 TB=$HERE/netns-testbed.sh PAIR=$HERE/tcp-pair.py
-bps=$(echo "$RATE" | awk '{ r = tolower($0); if (r ~ /^[0-9]+gbit$/) print r * 1e9; else if (r ~ /^[0-9]+mbit$/) print r * 1e6;
-                           else if (r ~ /^[0-9]+kbit$/) print r * 1e3; }')
-[ -n "$bps" ] || die "bad RATE '$RATE' (e.g. 10mbit, 100mbit, 1gbit)"
+source "$HERE/sgd-lib.sh"
+bps=$(bps "$RATE") || die "bad RATE '$RATE' (e.g. 10mbit, 100mbit, 1gbit)"
 WORK=$(mktemp -d /tmp/hwnas-share.XXXXXX)
 if [ "${HWNAS_TB_KEEP:-0}" = 1 ]; then
     for i in 0 1 2; do ip netns list | grep -q "^hwtb$i\b" || die "HWNAS_TB_KEEP=1 but no namespace hwtb$i"; done

@@ -40,6 +40,7 @@ ARCH=$1
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 HWNAS=${HWNAS:-$REPO/bin/hwnas}
 TB=$REPO/scripts/netns-testbed.sh
+source "$REPO/scripts/sgd-lib.sh"
 CONFIGS=${CONFIGS:-"1:10mbit 1:100mbit 1:1gbit 2:10mbit 2:100mbit 2:1gbit 3:100mbit"}
 STEPS=${STEPS:-30} WARMUP=${WARMUP:-5} BATCH=${BATCH:-64} POLICY=${POLICY:-layer} PUSH_POLICY=${PUSH_POLICY:-reverse}
 OUT=${OUT:-$REPO/results/sgd-validate}
@@ -52,6 +53,12 @@ mkdir -p "$OUT"
 TRACE=$OUT/trace.json TRACE_EVERY=${TRACE_EVERY:-row} REPEAT=${REPEAT:-1}
 [[ $REPEAT =~ ^[1-9][0-9]?$ ]] || { echo "sgd-validate: REPEAT=$REPEAT: give a run count in 1..99" >&2; exit 2; }
 case $TRACE_EVERY in row|once) ;; *) echo "sgd-validate: TRACE_EVERY=$TRACE_EVERY: use row or once" >&2; exit 2 ;; esac
+maxw=1
+for c in $CONFIGS; do
+    [[ ${c%%:*} =~ ^[1-9][0-9]*$ ]] && bps "${c#*:}" >/dev/null ||
+        { echo "sgd-validate: CONFIGS: '$c': give W:RATE with W >= 1 and RATE e.g. 10mbit, 1gbit" >&2; exit 2; }
+    w=${c%%:*}; [ "$w" -gt "$maxw" ] && maxw=$w
+done
 take_trace() { # OUT.json: the lone single-worker trace
     "$HWNAS" sgd-trace --arch "$ARCH" --batch "$BATCH" --steps 12 --warmup 2 "${EXTRA_ARGS[@]}" --output "$1" >&2
 }
@@ -87,38 +94,36 @@ case $SHARE in fair|fcfs) ;; noisy) [ "$SHARE_SIGMA" = auto ] || [[ $SHARE_SIGMA
 SIGMA=  # with SHARE=noisy: the current rate's PULL,PUSH
 NCPU=$NET_CPU_NS # the current rate's ns/byte
 PREDICT=${PREDICT:-'"$HWNAS" sgd-predict "$PTRACE" --workers $W --bw-server ${PBPS}bit --bw-worker ${PBPS}bit --latency-us $LATENCY_US --pull-policy $POLICY --push-policy $PUSH_POLICY --steps $STEPS --warmup $WARMUP --cores $CORES --net-cpu-ns-per-byte $NCPU --share $SHARE ${SIGMA:+--share-sigma $SIGMA --runs $RUNS}'}
-# share_sigma RATE: sets SIGMA for RATE (measured once per rate with SHARE_SIGMA=auto, on the shaped test bed)
+# measured FILE KEY CMD...: the value of FILE's line "KEY VALUE", running CMD (on the shaped test bed, output
+# to FILE) first unless an earlier row at this rate already did
+measured() {
+    local f=$1 key=$2
+    shift 2
+    if [ ! -s "$f" ] || ! grep -q "^$key " "$f"; then
+        HWNAS_TB_KEEP=1 "$@" >"$f" || { echo "sgd-validate: $(basename "$1") failed; see $f" >&2; return 1; }
+    fi
+    sed -n "s/^$key //p" "$f"
+}
+# share_sigma RATE: sets SIGMA for RATE (with SHARE_SIGMA=auto: sgd-share-calibrate.sh on transfers of the
+# model's bytes, but at least 0.4 s of the rate, far above the shaper's 10 ms burst)
 share_sigma() {
     [ "$SHARE" = noisy ] || return 0
     [ "$SHARE_SIGMA" = auto ] || { SIGMA=$SHARE_SIGMA; return 0; }
-    local f=$OUT/share-$1.txt bytes
-    if [ ! -s "$f" ] || ! grep -q '^share-sigma ' "$f"; then
-        # the model's bytes, but at least 0.4 s of transfer at the rate (far above the shaper's 10 ms burst)
-        bytes=$(python3 -c 'import json, sys; print(max(sum(t["bytes"] for t in json.load(open(sys.argv[1]))["hwnas"]["tensors"]), int(float(sys.argv[2]) * 0.05)))' "$TRACE" "$(bps "$1")") ||
-            { echo "sgd-validate: cannot read the model bytes from $TRACE" >&2; return 1; }
-        HWNAS_TB_KEEP=1 "$REPO/scripts/sgd-share-calibrate.sh" "$1" "$CAL_ROUNDS" "$bytes" >"$f" ||
-            { echo "sgd-validate: share calibration at $1 failed; see $f" >&2; return 1; }
-    fi
-    SIGMA=$(sed -n 's/^share-sigma //p' "$f")
-    echo "sgd-validate: $1: share sigma (pull,push) $SIGMA ($f)" >&2
+    local bytes
+    bytes=$(python3 -c 'import json, sys; print(max(sum(t["bytes"] for t in json.load(open(sys.argv[1]))["hwnas"]["tensors"]), int(float(sys.argv[2]) * 0.05)))' "$TRACE" "$(bps "$1")") ||
+        { echo "sgd-validate: cannot read the model bytes from $TRACE" >&2; return 1; }
+    SIGMA=$(measured "$OUT/share-$1.txt" share-sigma "$REPO/scripts/sgd-share-calibrate.sh" "$1" "$CAL_ROUNDS" "$bytes") || return 1
+    echo "sgd-validate: $1: share sigma (pull,push) $SIGMA ($OUT/share-$1.txt)" >&2
 }
-# net_cpu RATE: sets NCPU for RATE (measured once per rate with NET_CPU_NS=auto: 3 transfers of 8 s of the rate)
+# net_cpu RATE: sets NCPU for RATE (with NET_CPU_NS=auto: sgd-netcpu.sh, 3 transfers of 8 s of the rate)
 net_cpu() {
     [ "$NET_CPU_NS" = auto ] || return 0
-    local f=$OUT/netcpu-$1.txt
-    if [ ! -s "$f" ] || ! grep -q '^net-cpu-ns-per-byte ' "$f"; then
-        HWNAS_TB_KEEP=1 "$REPO/scripts/sgd-netcpu.sh" "$1" "$(awk -v b="$(bps "$1")" 'BEGIN { m = int(b / 1e6); print m < 1 ? 1 : m }')" >"$f" ||
-            { echo "sgd-validate: network CPU measurement at $1 failed; see $f" >&2; return 1; }
-    fi
-    NCPU=$(sed -n 's/^net-cpu-ns-per-byte //p' "$f")
-    echo "sgd-validate: $1: network CPU $NCPU ns/byte ($f)" >&2
+    NCPU=$(measured "$OUT/netcpu-$1.txt" net-cpu-ns-per-byte "$REPO/scripts/sgd-netcpu.sh" "$1" \
+        "$(awk -v b="$(bps "$1")" 'BEGIN { m = int(b / 1e6); print m < 1 ? 1 : m }')") || return 1
+    echo "sgd-validate: $1: network CPU $NCPU ns/byte ($OUT/netcpu-$1.txt)" >&2
 }
-maxw=1
-for c in $CONFIGS; do w=${c%%:*}; [ "$w" -gt "$maxw" ] && maxw=$w; done
 "$TB" up $((maxw + 1)) || exit $?
 trap '"$TB" down' EXIT
-bps() { local r=${1,,}; case $r in *gbit) echo $((${r%gbit} * 1000000000)) ;; *mbit) echo $((${r%mbit} * 1000000)) ;;
-        *kbit) echo $((${r%kbit} * 1000)) ;; *) echo "${r%bit}" ;; esac; }
 echo "| W | link | measured steps/s | predicted steps/s | error | worker step ms | CPU (server, workers) |"
 echo "|---|---|---|---|---|---|---|"
 echo "W,rate,run,measured,predicted,error_pct" >"$OUT/runs.csv"
